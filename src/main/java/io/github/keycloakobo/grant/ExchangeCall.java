@@ -1,0 +1,20 @@
+package io.github.keycloakobo.grant;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.services.cors.Cors;
+
+/**
+ * The Keycloak side of one token-endpoint call, whichever grant type carried it.
+ *
+ * @param restrictedScopes scopes another component (a client policy) already limited the exchange to, or null
+ */
+record ExchangeCall(KeycloakSession session, RealmModel realm, ClientModel client, EventBuilder event, Cors cors,
+                    TokenManager tokenManager, Map<String, String> clientAuthAttributes, Set<String> restrictedScopes) {
+}

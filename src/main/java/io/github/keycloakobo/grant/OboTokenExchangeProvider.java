@@ -1,0 +1,64 @@
+package io.github.keycloakobo.grant;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.ws.rs.core.Response;
+
+import io.github.keycloakobo.policy.ExchangeRequest;
+import io.github.keycloakobo.policy.OboClientPolicy;
+import io.github.keycloakobo.policy.RequestForm;
+import io.github.keycloakobo.policy.Words;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.protocol.oidc.TokenExchangeContext;
+import org.keycloak.protocol.oidc.TokenExchangeProvider;
+import org.keycloak.protocol.oidc.TokenManager;
+
+/**
+ * RFC 8693 token exchange with impersonation semantics for clients that switched {@code obo.enabled} on.
+ * For those clients it owns every exchange request and fails closed; all other clients keep Keycloak's own providers.
+ */
+public class OboTokenExchangeProvider implements TokenExchangeProvider {
+
+    /** Parameters of delegation and cross-issuer exchange, which an on-behalf-of exchange refuses. */
+    static final List<String> FORBIDDEN_PARAMETERS = List.of(OAuth2Constants.ACTOR_TOKEN,
+            OAuth2Constants.ACTOR_TOKEN_TYPE, OAuth2Constants.REQUESTED_SUBJECT, OAuth2Constants.REQUESTED_ISSUER,
+            OAuth2Constants.SUBJECT_ISSUER);
+
+    @Override
+    public boolean supports(TokenExchangeContext context) {
+        return context.getClient() != null && OboClientPolicy.isEnabled(context.getClient()::getAttribute);
+    }
+
+    @Override
+    public Response exchange(TokenExchangeContext context) {
+        TokenExchangeContext.Params params = context.getParams();
+        Set<String> forbidden = new LinkedHashSet<>();
+        for (String name : FORBIDDEN_PARAMETERS) {
+            if (context.getFormParams().containsKey(name)) {
+                forbidden.add(name);
+            }
+        }
+        ExchangeRequest request = new ExchangeRequest(RequestForm.TOKEN_EXCHANGE, context.getClient().getClientId(),
+                present(params.getSubjectToken()), params.getSubjectTokenType(), forbidden,
+                orEmpty(params.getAudience()), orEmpty(params.getResource()), Words.split(params.getScope()),
+                params.getRequestedTokenType());
+        ExchangeCall call = new ExchangeCall(context.getSession(), context.getRealm(), context.getClient(),
+                context.getEvent(), context.getCors(), (TokenManager) context.getTokenManager(),
+                context.getClientAuthAttributes(), context.getRestrictedScopes());
+        return OnBehalfOfExchange.exchange(call, request, params.getSubjectToken());
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isEmpty();
+    }
+
+    private static List<String> orEmpty(List<String> values) {
+        return values == null ? List.of() : values;
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,130 @@
+package io.github.keycloakobo.grant;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.github.keycloakobo.policy.Decision;
+import io.github.keycloakobo.policy.OAuthError;
+import io.github.keycloakobo.policy.OboDeniedException;
+import io.github.keycloakobo.policy.TokenTypes;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.models.AuthenticatedClientSessionModel;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.Constants;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.AccessTokenResponse;
+import org.keycloak.services.util.DefaultClientSessionContext;
+import org.keycloak.services.util.UserSessionUtil;
+
+/**
+ * Issues the exchanged token through Keycloak's {@link TokenManager}, so protocol mappers, lightweight tokens and
+ * token-context encoding behave as for any other grant; then narrows it to the decision.
+ *
+ * <p>An access token needs no stored state: like Keycloak's own exchange it hangs a transient client session on a
+ * transient copy of the user's session (same id, so {@code sid} is kept and logout ends the chain), and unlike it,
+ * creates no authentication session. Only a refresh token attaches a real client session to the user session.
+ */
+final class OboTokenIssuer {
+
+    static final String ISSUED_TOKEN_TYPE = "issued_token_type";
+
+    private OboTokenIssuer() {
+    }
+
+    static AccessTokenResponse issue(ExchangeCall call, SubjectTokenVerifier.VerifiedSubject subject,
+                                     Decision.Allow allow, List<ClientModel> targets, String issuer) {
+        KeycloakSession session = call.session();
+        RealmModel realm = call.realm();
+        ClientModel client = call.client();
+
+        UserSessionModel userSession = sessionFor(session, subject.userSession(), allow.refreshToken());
+        AuthenticatedClientSessionModel clientSession = userSession.getAuthenticatedClientSessionByClient(client.getId());
+        if (clientSession == null) {
+            clientSession = session.sessions().createClientSession(realm, client, userSession);
+        }
+        clientSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+        clientSession.setNote(OIDCLoginProtocol.ISSUER, issuer);
+        clientSession.setNote(OIDCLoginProtocol.SCOPE_PARAM, allow.scopeParameter());
+        String loa = levelOfAuthentication(subject);
+        if (loa != null) {
+            clientSession.setNote(Constants.LEVEL_OF_AUTHENTICATION, loa);
+        }
+        if (allow.refreshToken()) {
+            call.clientAuthAttributes().forEach(userSession::setNote);
+        }
+
+        Set<String> restricted = new HashSet<>(allow.restrictedScopes());
+        if (call.restrictedScopes() != null) {
+            restricted.retainAll(call.restrictedScopes());
+        }
+        Set<ClientScopeModel> clientScopes = TokenManager
+                .getRequestedClientScopes(session, allow.scopeParameter(), client, subject.user())
+                .collect(Collectors.toSet());
+        ClientSessionContext context = DefaultClientSessionContext
+                .fromClientSessionAndClientScopes(clientSession, clientScopes, restricted, session);
+        context.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, targets.toArray(ClientModel[]::new));
+        context.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
+
+        TokenManager.AccessTokenResponseBuilder builder = call.tokenManager()
+                .responseBuilder(realm, client, call.event(), session, userSession, context)
+                .generateAccessToken();
+        AccessToken token = builder.getAccessToken();
+        narrow(token, allow);
+        if (allow.refreshToken()) {
+            builder.generateRefreshToken();
+            builder.getRefreshToken().getOtherClaims().put(SubjectTokenVerifier.OBO_PATH_CLAIM, allow.oboPath());
+            Long refreshExp = builder.getRefreshToken().getExp();
+            long sessionEnd = subject.userSession().getStarted() + (long) realm.getSsoSessionMaxLifespan();
+            if (realm.getSsoSessionMaxLifespan() > 0 && (refreshExp == null || refreshExp == 0 || refreshExp > sessionEnd)) {
+                builder.getRefreshToken().exp(sessionEnd);
+            }
+        }
+
+        AccessTokenResponse response = builder.build();
+        response.setIdToken(null);
+        response.setOtherClaims(ISSUED_TOKEN_TYPE, allow.refreshToken() ? TokenTypes.REFRESH_TOKEN : TokenTypes.ACCESS_TOKEN);
+        return response;
+    }
+
+    /** The exact audience, the capped lifetime, the exchange path, and no delegation claims. */
+    static void narrow(AccessToken token, Decision.Allow allow) {
+        token.audience(allow.audiences().toArray(String[]::new));
+        if (token.getResourceAccess() != null) {
+            token.getResourceAccess().keySet().retainAll(allow.audiences());
+        }
+        if (token.getExp() == null || token.getExp() == 0 || token.getExp() > allow.notAfter()) {
+            token.exp(allow.notAfter());
+        }
+        token.getOtherClaims().remove("act");
+        token.getOtherClaims().remove("may_act");
+        token.getOtherClaims().put(SubjectTokenVerifier.OBO_PATH_CLAIM, allow.oboPath());
+    }
+
+    private static UserSessionModel sessionFor(KeycloakSession session, UserSessionModel subjectSession,
+                                               boolean refreshToken) {
+        boolean persistent = subjectSession.getPersistenceState() != UserSessionModel.SessionPersistenceState.TRANSIENT;
+        if (refreshToken) {
+            if (!persistent || subjectSession.isOffline()) {
+                throw new OboDeniedException(OAuthError.INVALID_REQUEST, "refresh_token_needs_online_session",
+                        "A refresh token can only be exchanged from a token of an online user session");
+            }
+            return subjectSession;
+        }
+        return persistent ? UserSessionUtil.createTransientUserSession(session, subjectSession) : subjectSession;
+    }
+
+    private static String levelOfAuthentication(SubjectTokenVerifier.VerifiedSubject subject) {
+        AuthenticatedClientSessionModel origin =
+                subject.userSession().getAuthenticatedClientSessionByClient(subject.issuedFor().getId());
+        return origin == null ? null : origin.getNote(Constants.LEVEL_OF_AUTHENTICATION);
+    }
+}

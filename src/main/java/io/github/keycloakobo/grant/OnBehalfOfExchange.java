@@ -1,0 +1,154 @@
+package io.github.keycloakobo.grant;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.github.keycloakobo.policy.Decision;
+import io.github.keycloakobo.policy.Denial;
+import io.github.keycloakobo.policy.ExchangeRequest;
+import io.github.keycloakobo.policy.OAuthError;
+import io.github.keycloakobo.policy.OboClientPolicy;
+import io.github.keycloakobo.policy.OboDeniedException;
+import io.github.keycloakobo.policy.OboPolicyEngine;
+import io.github.keycloakobo.policy.RealmCeilings;
+import io.github.keycloakobo.policy.RequestForm;
+import io.github.keycloakobo.policy.SourceScope;
+import io.github.keycloakobo.policy.Target;
+import io.github.keycloakobo.policy.Words;
+import org.jboss.logging.Logger;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.representations.AccessTokenResponse;
+import org.keycloak.services.CorsErrorResponseException;
+import org.keycloak.services.Urls;
+
+/**
+ * The OBO core shared by both request forms: check the request, verify the subject token, decide, issue, audit.
+ */
+final class OnBehalfOfExchange {
+
+    /** Session attribute through which the realm's client-policy executor hands its ceilings to the exchange. */
+    static final String REALM_CEILINGS_ATTRIBUTE = "obo.realm-ceilings";
+
+    static final String DETAIL_SUBJECT_TOKEN_ID = "subject_token_id";
+    static final String DETAIL_HOPS = "obo_hops";
+    static final String DETAIL_REQUEST_FORM = "obo_request_form";
+
+    private static final Logger LOG = Logger.getLogger(OnBehalfOfExchange.class);
+
+    private OnBehalfOfExchange() {
+    }
+
+    static Response exchange(ExchangeCall call, ExchangeRequest request, String subjectToken) {
+        EventBuilder event = call.event();
+        event.detail(DETAIL_REQUEST_FORM, request.form() == RequestForm.JWT_BEARER_OBO ? "entra" : "rfc8693");
+        try {
+            return allowOrThrow(call, request, subjectToken);
+        } catch (OboDeniedException e) {
+            throw refuse(call, e.denial());
+        } catch (WebApplicationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "On-behalf-of exchange for client '%s' failed unexpectedly", call.client().getClientId());
+            throw refuse(call, Denial.of(OAuthError.INVALID_REQUEST, "internal_error",
+                    "The exchange could not be completed"));
+        }
+    }
+
+    private static Response allowOrThrow(ExchangeCall call, ExchangeRequest request, String subjectToken) {
+        KeycloakSession session = call.session();
+        RealmModel realm = call.realm();
+        ClientModel client = call.client();
+        EventBuilder event = call.event();
+
+        if (client.isPublicClient()) {
+            throw new OboDeniedException(OAuthError.INVALID_CLIENT, "public_client",
+                    "Public clients cannot exchange tokens on behalf of users; client '" + client.getClientId()
+                            + "' must be confidential");
+        }
+        OboClientPolicy policy = OboClientPolicy.fromAttributes(client.getClientId(), client::getAttribute);
+        Optional<Denial> malformed = OboPolicyEngine.checkRequest(request);
+        if (malformed.isPresent()) {
+            throw new OboDeniedException(malformed.get());
+        }
+
+        String issuer = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
+        SubjectTokenVerifier.VerifiedSubject subject =
+                new SubjectTokenVerifier(session, realm, issuer, request.form().subjectTokenError()).verify(subjectToken);
+        event.user(subject.user());
+        event.detail(Details.USERNAME, subject.user().getUsername());
+        event.session(subject.userSession().getId());
+        event.detail(Details.SUBJECT_TOKEN_CLIENT_ID, subject.facts().issuedFor());
+        if (subject.facts().tokenId() != null) {
+            event.detail(DETAIL_SUBJECT_TOKEN_ID, subject.facts().tokenId());
+        }
+        event.detail(DETAIL_HOPS, String.valueOf(subject.facts().hops()));
+
+        RealmCeilings ceilings = Optional.ofNullable(session.getAttribute(REALM_CEILINGS_ATTRIBUTE, RealmCeilings.class))
+                .orElse(RealmCeilings.NONE);
+        Map<String, Optional<Target>> targetCache = new HashMap<>();
+        Decision decision = OboPolicyEngine.decide(request, subject.facts(), policy, ceilings,
+                id -> targetCache.computeIfAbsent(id, key -> findTarget(realm, key)),
+                sourceScopes(client), Time.currentTime());
+        if (decision instanceof Decision.Deny deny) {
+            throw new OboDeniedException(deny.denial());
+        }
+        Decision.Allow allow = (Decision.Allow) decision;
+
+        List<ClientModel> targets = new ArrayList<>(allow.audiences().size());
+        for (String clientId : allow.audiences()) {
+            targets.add(realm.getClientByClientId(clientId));
+        }
+        AccessTokenResponse response = OboTokenIssuer.issue(call, subject, allow, targets, issuer);
+
+        event.detail(Details.AUDIENCE, Words.join(allow.audiences()));
+        event.detail(Details.SCOPE, response.getScope() == null ? "" : response.getScope());
+        event.detail(DETAIL_HOPS, String.valueOf(allow.hops()));
+        event.detail(Details.REQUESTED_TOKEN_TYPE, allow.refreshToken()
+                ? OAuth2Constants.REFRESH_TOKEN_TYPE : OAuth2Constants.ACCESS_TOKEN_TYPE);
+        event.success();
+        return call.cors().add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    private static Optional<Target> findTarget(RealmModel realm, String clientId) {
+        ClientModel client = realm.getClientByClientId(clientId);
+        if (client == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Target(clientId, client.isEnabled(),
+                Words.split(client.getAttribute(OboClientPolicy.RESOURCE))));
+    }
+
+    private static List<SourceScope> sourceScopes(ClientModel client) {
+        List<SourceScope> scopes = new ArrayList<>();
+        for (ClientScopeModel scope : client.getClientScopes(true).values()) {
+            scopes.add(new SourceScope(scope.getName(), true, scope.isIncludeInTokenScope()));
+        }
+        for (ClientScopeModel scope : client.getClientScopes(false).values()) {
+            scopes.add(new SourceScope(scope.getName(), false, scope.isIncludeInTokenScope()));
+        }
+        scopes.add(new SourceScope(OAuth2Constants.SCOPE_OPENID, false, true));
+        return scopes;
+    }
+
+    private static CorsErrorResponseException refuse(ExchangeCall call, Denial denial) {
+        LOG.debugf("On-behalf-of exchange refused for client '%s': %s", call.client().getClientId(), denial.reason());
+        call.event().detail(Details.REASON, denial.reason() + ": " + denial.description());
+        call.event().error(denial.error().code());
+        return new CorsErrorResponseException(call.cors(), denial.error().code(), denial.description(),
+                Response.Status.fromStatusCode(denial.error().httpStatus()));
+    }
+}

@@ -1,0 +1,144 @@
+package io.github.keycloakobo.grant;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.keycloakobo.policy.OAuthError;
+import io.github.keycloakobo.policy.OboDeniedException;
+import io.github.keycloakobo.policy.SubjectFacts;
+import io.github.keycloakobo.policy.Words;
+import org.keycloak.TokenVerifier;
+import org.keycloak.common.VerificationException;
+import org.keycloak.common.util.Time;
+import org.keycloak.crypto.SignatureProvider;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.util.UserSessionUtil;
+import org.keycloak.util.TokenUtil;
+
+/**
+ * Verifies a subject token completely (signature, issuer, type, lifetime, revocation, session, user) and says
+ * precisely why one is refused. Keycloak's {@code AuthenticationManager.verifyIdentityToken} does the same checks
+ * but only answers "invalid".
+ */
+final class SubjectTokenVerifier {
+
+    /** The private claim recording the exchange path (design.md section 5). */
+    static final String OBO_PATH_CLAIM = "obo_path";
+
+    record VerifiedSubject(AccessToken token, UserModel user, UserSessionModel userSession, ClientModel issuedFor,
+                           SubjectFacts facts) {
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final String issuer;
+    private final OAuthError error;
+
+    SubjectTokenVerifier(KeycloakSession session, RealmModel realm, String issuer, OAuthError error) {
+        this.session = session;
+        this.realm = realm;
+        this.issuer = issuer;
+        this.error = error;
+    }
+
+    VerifiedSubject verify(String encoded) {
+        TokenVerifier<AccessToken> verifier = TokenVerifier.create(encoded, AccessToken.class);
+        AccessToken token;
+        String algorithm;
+        String kid;
+        try {
+            token = verifier.getToken();
+            algorithm = verifier.getHeader().getRawAlgorithm();
+            kid = verifier.getHeader().getKeyId();
+        } catch (VerificationException | RuntimeException e) {
+            throw refused("malformed", "The subject token is not a well-formed signed JWT");
+        }
+        if (token == null) {
+            throw refused("malformed", "The subject token is not a well-formed signed JWT");
+        }
+        if (!issuer.equals(token.getIssuer())) {
+            throw refused("wrong_issuer", "The subject token was not issued by this realm");
+        }
+        if (!TokenUtil.TOKEN_TYPE_BEARER.equalsIgnoreCase(token.getType())) {
+            throw refused("not_access_token", "The subject token is not an access token (typ "
+                    + (token.getType() == null ? "missing" : "'" + token.getType() + "'") + ")");
+        }
+        SignatureProvider signature = algorithm == null || "none".equalsIgnoreCase(algorithm)
+                ? null : session.getProvider(SignatureProvider.class, algorithm);
+        if (signature == null) {
+            throw refused("bad_signature", "The subject token's signature algorithm is not accepted");
+        }
+        try {
+            verifier.verifierContext(signature.verifier(kid));
+            verifier.verifySignature();
+        } catch (VerificationException | RuntimeException e) {
+            throw refused("bad_signature", "The subject token's signature is invalid");
+        }
+        if (token.isExpired()) {
+            throw refused("expired", "The subject token has expired");
+        }
+        if (!token.isNotBefore(0) || (token.getIat() != null && token.getIat() > Time.currentTime() + 10)) {
+            throw refused("not_yet_valid", "The subject token is not yet valid");
+        }
+        if (token.getIat() == null || token.getIat() < realm.getNotBefore()
+                || (token.getId() != null && session.revokedTokens().contains(token.getId()))) {
+            throw refused("revoked", "The subject token has been revoked");
+        }
+        if (token.getSubject() == null && token.getPreferredUsername() == null) {
+            throw refused("no_user", "The subject token has no user");
+        }
+        ClientModel issuedFor = token.getIssuedFor() == null ? null : realm.getClientByClientId(token.getIssuedFor());
+        if (issuedFor == null || !issuedFor.isEnabled() || token.getIat() < issuedFor.getNotBefore()) {
+            throw refused("issuing_client_invalid", "The client the subject token was issued to is unknown or disabled");
+        }
+
+        UserSessionUtil.UserSessionValidationResult sessionCheck =
+                UserSessionUtil.findValidSessionForAccessToken(session, realm, token, issuedFor, invalid -> { });
+        if (sessionCheck.getError() != null || sessionCheck.getUserSession() == null) {
+            throw refused("session_inactive", "The subject token's user session is not active (logged out or expired)");
+        }
+        UserSessionModel userSession = sessionCheck.getUserSession();
+        UserModel user = userSession.getUser();
+        if (user != null && user.getServiceAccountClientLink() != null) {
+            throw refused("no_user", "The subject token belongs to a service account (client credentials), not a user");
+        }
+        if (!TokenManager.isUserValid(session, realm, token, user)) {
+            throw refused("user_invalid", "The subject token's user is disabled or no longer exists");
+        }
+        return new VerifiedSubject(token, user, userSession, issuedFor, facts(token));
+    }
+
+    private SubjectFacts facts(AccessToken token) {
+        Map<String, Object> other = token.getOtherClaims();
+        boolean delegation = other.containsKey("act") || other.containsKey("may_act");
+        String[] audience = token.getAudience();
+        Set<String> aud = audience == null ? Set.of() : new HashSet<>(List.of(audience));
+        long exp = token.getExp() == null ? 0L : token.getExp();
+        return new SubjectFacts(token.getId(), token.getIssuedFor(), aud, Words.split(token.getScope()),
+                oboPath(other.get(OBO_PATH_CLAIM)), delegation, exp);
+    }
+
+    private List<String> oboPath(Object claim) {
+        if (claim == null) {
+            return List.of();
+        }
+        if (claim instanceof List<?> list && list.stream().allMatch(e -> e instanceof String s && !s.isBlank())) {
+            @SuppressWarnings("unchecked")
+            List<String> path = (List<String>) list;
+            return List.copyOf(path);
+        }
+        throw refused("malformed_obo_path", "The subject token's obo_path claim is malformed");
+    }
+
+    private OboDeniedException refused(String reason, String description) {
+        return new OboDeniedException(error, "subject_token_" + reason, description);
+    }
+}

@@ -1,0 +1,243 @@
+package io.github.keycloakobo.policy;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+import static io.github.keycloakobo.policy.OAuthError.INVALID_REQUEST;
+import static io.github.keycloakobo.policy.OAuthError.INVALID_SCOPE;
+import static io.github.keycloakobo.policy.OAuthError.INVALID_TARGET;
+import static io.github.keycloakobo.policy.OAuthError.UNAUTHORIZED_CLIENT;
+
+/**
+ * The OBO decision (design.md section 4), as pure functions of plain inputs. The rules run in the
+ * documented order and the first that fails decides the error.
+ */
+public final class OboPolicyEngine {
+
+    private OboPolicyEngine() {
+    }
+
+    /** Rules that need no subject token: run before the token is even verified. */
+    public static Optional<Denial> checkRequest(ExchangeRequest request) {
+        if (!request.subjectTokenPresent()) {
+            return deny(INVALID_REQUEST, "missing_subject_token", request.form() == RequestForm.JWT_BEARER_OBO
+                    ? "Missing parameter: assertion"
+                    : "Missing parameter: subject_token");
+        }
+        if (request.form() == RequestForm.TOKEN_EXCHANGE) {
+            String type = request.subjectTokenType();
+            if (type == null) {
+                return deny(INVALID_REQUEST, "missing_subject_token_type", "Missing parameter: subject_token_type");
+            }
+            if (!type.equals(TokenTypes.ACCESS_TOKEN) && !type.equals(TokenTypes.JWT)) {
+                return deny(INVALID_REQUEST, "unsupported_subject_token_type",
+                        "subject_token_type must be " + TokenTypes.ACCESS_TOKEN + " or " + TokenTypes.JWT);
+            }
+        }
+        if (!request.forbiddenParameters().isEmpty()) {
+            return deny(INVALID_REQUEST, "impersonation_only",
+                    "On-behalf-of exchange is impersonation only; remove parameter(s): "
+                            + String.join(", ", new TreeSet<>(request.forbiddenParameters())));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Decides an exchange whose request passed {@link #checkRequest} and whose subject token was verified.
+     *
+     * @param targets      finds a client by client id (empty when unknown)
+     * @param sourceScopes the client scopes (default and optional) of the requesting client
+     * @param now          the current time, epoch seconds
+     */
+    public static Decision decide(ExchangeRequest request, SubjectFacts subject, OboClientPolicy policy,
+                                  RealmCeilings ceilings, Function<String, Optional<Target>> targets,
+                                  Collection<SourceScope> sourceScopes, long now) {
+        try {
+            checkSubject(request, subject, policy, ceilings);
+            List<String> audiences = resolveTargets(request, policy, ceilings, targets);
+            Set<String> restrictedScopes = restrictScopes(request, subject, policy, ceilings, sourceScopes);
+            boolean refresh = wantsRefreshToken(request, policy);
+
+            long notAfter = subject.expiresAt();
+            if (policy.tokenLifetime().isPresent()) {
+                notAfter = Math.min(notAfter, now + policy.tokenLifetime().getAsInt());
+            }
+            if (ceilings.maxTokenLifetime().isPresent()) {
+                notAfter = Math.min(notAfter, now + ceilings.maxTokenLifetime().getAsInt());
+            }
+            List<String> path = new ArrayList<>(subject.oboPath());
+            path.add(request.requester());
+            return new Decision.Allow(audiences, restrictedScopes, Words.join(request.scopes()), notAfter, path,
+                    refresh);
+        } catch (OboDeniedException e) {
+            return new Decision.Deny(e.denial());
+        }
+    }
+
+    private static void checkSubject(ExchangeRequest request, SubjectFacts subject, OboClientPolicy policy,
+                                     RealmCeilings ceilings) {
+        String requester = request.requester();
+        OAuthError subjectError = request.form().subjectTokenError();
+        if (!policy.enabled()) {
+            throw denied(UNAUTHORIZED_CLIENT, "obo_disabled",
+                    "Client '" + requester + "' is not enabled for on-behalf-of exchange");
+        }
+        if (!subject.audience().contains(requester)) {
+            throw denied(subjectError, "not_issued_for_requester",
+                    "The subject token was not issued for client '" + requester + "' (it is not in the token's aud)");
+        }
+        if (subject.delegation()) {
+            throw denied(subjectError, "delegation_token",
+                    "The subject token is a delegation token (act/may_act); only impersonation is supported");
+        }
+        if (subject.oboPath().contains(requester)) {
+            throw denied(subjectError, "exchange_loop",
+                    "Client '" + requester + "' already exchanged this token (obo_path " + subject.oboPath() + ")");
+        }
+        int maxHops = ceilings.maxHops().isPresent()
+                ? Math.min(policy.maxHops(), ceilings.maxHops().getAsInt())
+                : policy.maxHops();
+        if (subject.hops() >= maxHops) {
+            throw denied(subjectError, "hop_limit",
+                    "Hop limit reached: the subject token went through " + subject.hops()
+                            + " exchange(s) and client '" + requester + "' accepts fewer than " + maxHops);
+        }
+    }
+
+    /** The granted audiences: all requested ones, or the single allowed target when none is named. */
+    private static List<String> resolveTargets(ExchangeRequest request, OboClientPolicy policy,
+                                               RealmCeilings ceilings, Function<String, Optional<Target>> targets) {
+        String requester = request.requester();
+        Set<String> granted = new LinkedHashSet<>();
+        for (String audience : request.audiences()) {
+            if (!policy.audiences().contains(audience)) {
+                throw denied(INVALID_TARGET, "audience_not_allowed",
+                        "Audience '" + audience + "' is not an allowed target of client '" + requester + "'");
+            }
+            granted.add(audience);
+        }
+        for (String resource : request.resources()) {
+            if (!isAbsoluteUri(resource)) {
+                throw denied(INVALID_TARGET, "resource_not_absolute_uri",
+                        "Resource '" + resource + "' is not an absolute URI");
+            }
+            granted.add(policy.audiences().stream().sorted()
+                    .filter(id -> targets.apply(id).map(t -> t.resources().contains(resource)).orElse(false))
+                    .findFirst()
+                    .orElseThrow(() -> denied(INVALID_TARGET, "resource_not_allowed",
+                            "Resource '" + resource + "' does not name an allowed target of client '" + requester + "'")));
+        }
+        if (granted.isEmpty()) {
+            if (policy.audiences().isEmpty()) {
+                throw denied(INVALID_TARGET, "no_allowed_targets",
+                        "Client '" + requester + "' has no allowed targets (obo.audiences is empty)");
+            }
+            if (policy.audiences().size() > 1) {
+                throw denied(INVALID_TARGET, "target_required",
+                        "Client '" + requester + "' may call several targets; name one with audience or resource");
+            }
+            granted.add(policy.audiences().iterator().next());
+        }
+        for (String clientId : granted) {
+            Target target = targets.apply(clientId).orElseThrow(() -> denied(INVALID_TARGET, "unknown_target",
+                    "Target client '" + clientId + "' does not exist"));
+            if (!target.enabled()) {
+                throw denied(INVALID_TARGET, "target_disabled", "Target client '" + clientId + "' is disabled");
+            }
+            if (ceilings.deniedAudiences().contains(clientId)) {
+                throw denied(INVALID_TARGET, "audience_denied_by_realm",
+                        "Target client '" + clientId + "' is denied for on-behalf-of exchange in this realm");
+            }
+        }
+        return List.copyOf(granted);
+    }
+
+    /**
+     * The client scopes Keycloak may apply. A scope that shows in the token's {@code scope} claim is kept only when
+     * the subject token has it and every ceiling allows it; default scopes that do not show there ({@code roles},
+     * {@code acr}, ...) are not ceilinged. An explicitly requested scope that is not kept is {@code invalid_scope}.
+     */
+    private static Set<String> restrictScopes(ExchangeRequest request, SubjectFacts subject, OboClientPolicy policy,
+                                              RealmCeilings ceilings, Collection<SourceScope> sourceScopes) {
+        String requester = request.requester();
+        Set<String> known = new HashSet<>();
+        Set<String> restricted = new HashSet<>();
+        for (SourceScope scope : sourceScopes) {
+            known.add(scope.name());
+            boolean uncapped = scope.isDefault() && !scope.includedInTokenScope();
+            if (uncapped || withinCeilings(scope.name(), subject, policy, ceilings)) {
+                restricted.add(scope.name());
+            }
+        }
+        for (String scope : request.scopes()) {
+            if (restricted.contains(scope)) {
+                continue;
+            }
+            if (!known.contains(scope)) {
+                throw denied(INVALID_SCOPE, "unknown_scope",
+                        "Scope '" + scope + "' is not a scope of client '" + requester + "'");
+            }
+            if (!subject.scopes().contains(scope)) {
+                throw denied(INVALID_SCOPE, "scope_not_in_subject_token",
+                        "Scope '" + scope + "' was not granted in the subject token");
+            }
+            if (policy.scopeCeiling().map(c -> !c.contains(scope)).orElse(false)) {
+                throw denied(INVALID_SCOPE, "scope_not_allowed",
+                        "Scope '" + scope + "' is outside obo.scopes of client '" + requester + "'");
+            }
+            throw denied(INVALID_SCOPE, "scope_denied_by_realm",
+                    "Scope '" + scope + "' is outside the realm's allowed scopes for on-behalf-of exchange");
+        }
+        return restricted;
+    }
+
+    private static boolean wantsRefreshToken(ExchangeRequest request, OboClientPolicy policy) {
+        String tokenType = request.requestedTokenType();
+        if (tokenType == null || tokenType.equals(TokenTypes.ACCESS_TOKEN)) {
+            return false;
+        }
+        if (!tokenType.equals(TokenTypes.REFRESH_TOKEN)) {
+            throw denied(INVALID_REQUEST, "unsupported_requested_token_type",
+                    "requested_token_type must be " + TokenTypes.ACCESS_TOKEN
+                            + (policy.refreshTokenAllowed() ? " or " + TokenTypes.REFRESH_TOKEN : ""));
+        }
+        if (!policy.refreshTokenAllowed()) {
+            throw denied(INVALID_REQUEST, "refresh_token_not_allowed",
+                    "Client '" + request.requester() + "' may not obtain refresh tokens by on-behalf-of exchange");
+        }
+        return true;
+    }
+
+    private static boolean withinCeilings(String scope, SubjectFacts subject, OboClientPolicy policy,
+                                          RealmCeilings ceilings) {
+        return subject.scopes().contains(scope)
+                && policy.scopeCeiling().map(c -> c.contains(scope)).orElse(true)
+                && ceilings.allowedScopes().map(c -> c.contains(scope)).orElse(true);
+    }
+
+    private static boolean isAbsoluteUri(String value) {
+        try {
+            URI uri = new URI(value);
+            return uri.isAbsolute() && uri.getFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static Optional<Denial> deny(OAuthError error, String reason, String description) {
+        return Optional.of(Denial.of(error, reason, description));
+    }
+
+    private static OboDeniedException denied(OAuthError error, String reason, String description) {
+        return new OboDeniedException(error, reason, description);
+    }
+}
