@@ -1,0 +1,142 @@
+package io.github.keycloakobo.grant;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import io.github.keycloakobo.policy.EntraScopes;
+import io.github.keycloakobo.policy.ExchangeRequest;
+import io.github.keycloakobo.policy.OAuthError;
+import io.github.keycloakobo.policy.OboClientPolicy;
+import io.github.keycloakobo.policy.OboDeniedException;
+import io.github.keycloakobo.policy.RequestForm;
+import io.github.keycloakobo.policy.TokenTypes;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.common.Profile;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.protocol.oidc.TokenExchangeContext;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.protocol.oidc.grants.JWTAuthorizationGrantType;
+import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
+import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
+import org.keycloak.services.CorsErrorResponseException;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.TokenExchangeRequestContext;
+
+/**
+ * {@code grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer}: Microsoft Entra's on-behalf-of request
+ * ({@code requested_token_use=on_behalf_of}) goes to the OBO core; every other request goes unchanged to
+ * Keycloak's own RFC 7523 JWT authorization grant.
+ */
+public class EntraOboGrantType extends OAuth2GrantTypeBase {
+
+    public static final String REQUESTED_TOKEN_USE = "requested_token_use";
+    public static final String ON_BEHALF_OF = "on_behalf_of";
+
+    private final KeycloakSession keycloakSession;
+    private final OAuth2GrantType keycloakGrant = new JWTAuthorizationGrantType();
+
+    EntraOboGrantType(KeycloakSession session) {
+        this.keycloakSession = session;
+    }
+
+    @Override
+    public EventType getEventType() {
+        return isOnBehalfOf(keycloakSession.getContext().getHttpRequest().getDecodedFormParameters())
+                ? EventType.TOKEN_EXCHANGE
+                : keycloakGrant.getEventType();
+    }
+
+    @Override
+    public Set<String> getTokenParameterNames() {
+        return keycloakGrant.getTokenParameterNames();
+    }
+
+    @Override
+    public Response process(Context context) {
+        if (!isOnBehalfOf(context.getFormParams())) {
+            if (!Profile.isFeatureEnabled(Profile.Feature.JWT_AUTHORIZATION_GRANT)) {
+                throw new CorsErrorResponseException(context.getCors(), OAuthErrorException.UNSUPPORTED_GRANT_TYPE,
+                        "Unsupported " + OAuth2Constants.GRANT_TYPE, Response.Status.BAD_REQUEST);
+            }
+            return keycloakGrant.process(context);
+        }
+        setContext(context);
+        event.client(client);
+
+        String requestedTokenUse = formParams.getFirst(REQUESTED_TOKEN_USE);
+        ExchangeCall call;
+        ExchangeRequest request;
+        try {
+            if (!ON_BEHALF_OF.equals(requestedTokenUse)) {
+                throw new OboDeniedException(OAuthError.INVALID_REQUEST, "unsupported_requested_token_use",
+                        REQUESTED_TOKEN_USE + " must be " + ON_BEHALF_OF);
+            }
+            if (!OboClientPolicy.isEnabled(client::getAttribute)) {
+                throw new OboDeniedException(OAuthError.UNAUTHORIZED_CLIENT, "obo_disabled",
+                        "Client '" + client.getClientId() + "' is not enabled for on-behalf-of exchange");
+            }
+            EntraScopes scopes = EntraScopes.parse(formParams.getFirst(OAuth2Constants.SCOPE));
+            String assertion = formParams.getFirst(OAuth2Constants.ASSERTION);
+            request = new ExchangeRequest(RequestForm.JWT_BEARER_OBO, client.getClientId(),
+                    assertion != null && !assertion.isEmpty(), TokenTypes.ACCESS_TOKEN, Set.of(),
+                    scopes.audiences(), scopes.resources(), scopes.scopes(),
+                    scopes.offlineAccess() ? TokenTypes.REFRESH_TOKEN : TokenTypes.ACCESS_TOKEN);
+            TokenExchangeContext exchange = equivalentTokenExchange(assertion, scopes);
+            triggerClientPolicies(exchange);
+            call = new ExchangeCall(session, realm, client, event, cors, tokenManager, clientAuthAttributes,
+                    exchange.getRestrictedScopes());
+        } catch (OboDeniedException e) {
+            event.detail(OnBehalfOfExchange.DETAIL_REQUEST_FORM, "entra");
+            event.detail(Details.REASON, e.denial().reason() + ": " + e.denial().description());
+            event.error(e.denial().error().code());
+            throw new CorsErrorResponseException(cors, e.denial().error().code(), e.denial().description(),
+                    Response.Status.fromStatusCode(e.denial().error().httpStatus()));
+        }
+        return OnBehalfOfExchange.exchange(call, request, formParams.getFirst(OAuth2Constants.ASSERTION));
+    }
+
+    /** The same request in RFC 8693 words, so client policies on token exchange apply to this form too. */
+    private TokenExchangeContext equivalentTokenExchange(String assertion, EntraScopes scopes) {
+        MultivaluedMap<String, String> equivalent = new MultivaluedHashMap<>();
+        equivalent.putSingle(OAuth2Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
+        if (assertion != null) {
+            equivalent.putSingle(OAuth2Constants.SUBJECT_TOKEN, assertion);
+        }
+        equivalent.putSingle(OAuth2Constants.SUBJECT_TOKEN_TYPE, TokenTypes.ACCESS_TOKEN);
+        scopes.audiences().forEach(a -> equivalent.add(OAuth2Constants.AUDIENCE, a));
+        scopes.resources().forEach(r -> equivalent.add(OAuth2Constants.RESOURCE, r));
+        if (!scopes.scopes().isEmpty()) {
+            equivalent.putSingle(OAuth2Constants.SCOPE, String.join(" ", new LinkedHashSet<>(scopes.scopes())));
+        }
+        return new TokenExchangeContext(session, equivalent, cors, realm, event, client, clientConnection, headers,
+                tokenManager, clientAuthAttributes);
+    }
+
+    private void triggerClientPolicies(TokenExchangeContext exchange) {
+        try {
+            session.clientPolicy().triggerOnEvent(new TokenExchangeRequestContext(exchange));
+        } catch (ClientPolicyException cpe) {
+            event.detail(Details.REASON, Details.CLIENT_POLICY_ERROR);
+            event.detail(Details.CLIENT_POLICY_ERROR, cpe.getError());
+            event.detail(Details.CLIENT_POLICY_ERROR_DETAIL, cpe.getErrorDetail());
+            event.error(cpe.getError());
+            throw new CorsErrorResponseException(cors, cpe.getError(), cpe.getErrorDetail(), cpe.getErrorStatus());
+        }
+    }
+
+    static boolean isOnBehalfOf(MultivaluedMap<String, String> form) {
+        return form != null && form.containsKey(REQUESTED_TOKEN_USE);
+    }
+
+    @Override
+    public void close() {
+        keycloakGrant.close();
+    }
+}
