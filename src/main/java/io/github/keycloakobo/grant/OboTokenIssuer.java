@@ -81,7 +81,6 @@ final class OboTokenIssuer {
         narrow(token, allow);
         if (allow.refreshToken()) {
             builder.generateRefreshToken();
-            builder.getRefreshToken().getOtherClaims().put(SubjectTokenVerifier.OBO_PATH_CLAIM, allow.oboPath());
             Long refreshExp = builder.getRefreshToken().getExp();
             long sessionEnd = subject.userSession().getStarted() + (long) realm.getSsoSessionMaxLifespan();
             if (realm.getSsoSessionMaxLifespan() > 0 && (refreshExp == null || refreshExp == 0 || refreshExp > sessionEnd)) {
@@ -106,7 +105,7 @@ final class OboTokenIssuer {
         }
         token.getOtherClaims().remove("act");
         token.getOtherClaims().remove("may_act");
-        token.getOtherClaims().put(SubjectTokenVerifier.OBO_PATH_CLAIM, allow.oboPath());
+        token.getOtherClaims().put(OboClaims.OBO_PATH, allow.oboPath());
     }
 
     private static UserSessionModel sessionFor(KeycloakSession session, UserSessionModel subjectSession,

@@ -30,9 +30,6 @@ import org.keycloak.util.TokenUtil;
  */
 final class SubjectTokenVerifier {
 
-    /** The private claim recording the exchange path (design.md section 5). */
-    static final String OBO_PATH_CLAIM = "obo_path";
-
     record VerifiedSubject(AccessToken token, UserModel user, UserSessionModel userSession, ClientModel issuedFor,
                            SubjectFacts facts) {
     }
@@ -123,7 +120,7 @@ final class SubjectTokenVerifier {
         Set<String> aud = audience == null ? Set.of() : new HashSet<>(List.of(audience));
         long exp = token.getExp() == null ? 0L : token.getExp();
         return new SubjectFacts(token.getId(), token.getIssuedFor(), aud, Words.split(token.getScope()),
-                oboPath(other.get(OBO_PATH_CLAIM)), delegation, exp);
+                oboPath(other.get(OboClaims.OBO_PATH)), delegation, exp);
     }
 
     private List<String> oboPath(Object claim) {

@@ -40,7 +40,8 @@ public final class OboPolicyEngine {
             }
             if (!type.equals(TokenTypes.ACCESS_TOKEN) && !type.equals(TokenTypes.JWT)) {
                 return deny(INVALID_REQUEST, "unsupported_subject_token_type",
-                        "subject_token_type must be " + TokenTypes.ACCESS_TOKEN + " or " + TokenTypes.JWT);
+                        "Unsupported subject_token_type '" + type + "': it must be " + TokenTypes.ACCESS_TOKEN
+                                + " or " + TokenTypes.JWT);
             }
         }
         if (!request.forbiddenParameters().isEmpty()) {
@@ -207,7 +208,7 @@ public final class OboPolicyEngine {
         }
         if (!tokenType.equals(TokenTypes.REFRESH_TOKEN)) {
             throw denied(INVALID_REQUEST, "unsupported_requested_token_type",
-                    "requested_token_type must be " + TokenTypes.ACCESS_TOKEN
+                    "Unsupported requested_token_type '" + tokenType + "': it must be " + TokenTypes.ACCESS_TOKEN
                             + (policy.refreshTokenAllowed() ? " or " + TokenTypes.REFRESH_TOKEN : ""));
         }
         if (!policy.refreshTokenAllowed()) {
