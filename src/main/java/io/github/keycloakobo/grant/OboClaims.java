@@ -11,6 +11,8 @@ public final class OboClaims {
     public static final String OBO_AUDIENCE = "obo_aud";
     /** In an OBO refresh token: the exact scope of the exchanged token. */
     public static final String OBO_SCOPE = "obo_scope";
+    /** In an OBO refresh token: the lifetime in seconds of the exchanged token, which refreshed tokens keep. */
+    public static final String OBO_LIFETIME = "obo_lifetime";
 
     private OboClaims() {
     }

@@ -37,6 +37,9 @@ public class OboRefreshTokenProvider extends DefaultRefreshTokenProvider {
         claims.put(OboClaims.OBO_PATH, exchanged.getOtherClaims().get(OboClaims.OBO_PATH));
         claims.put(OboClaims.OBO_AUDIENCE, List.of(exchanged.getAudience()));
         claims.put(OboClaims.OBO_SCOPE, exchanged.getScope());
+        if (exchanged.getExp() != null && exchanged.getIat() != null) {
+            claims.put(OboClaims.OBO_LIFETIME, exchanged.getExp() - exchanged.getIat());
+        }
         return refreshToken;
     }
 
@@ -53,6 +56,7 @@ public class OboRefreshTokenProvider extends DefaultRefreshTokenProvider {
         Object audience = recorded.get(OboClaims.OBO_AUDIENCE);
         Object path = recorded.get(OboClaims.OBO_PATH);
         Object scope = recorded.get(OboClaims.OBO_SCOPE);
+        Object lifetime = recorded.get(OboClaims.OBO_LIFETIME);
         if (!(audience instanceof List<?> audiences) || !(path instanceof List<?>)) {
             throw new OAuthErrorException(OAuthErrorException.INVALID_GRANT, "Malformed on-behalf-of refresh token");
         }
@@ -68,11 +72,18 @@ public class OboRefreshTokenProvider extends DefaultRefreshTokenProvider {
         token.getOtherClaims().remove("act");
         token.getOtherClaims().remove("may_act");
         token.getOtherClaims().put(OboClaims.OBO_PATH, path);
+        if (lifetime instanceof Number seconds && token.getIat() != null
+                && (token.getExp() == null || token.getExp() > token.getIat() + seconds.longValue())) {
+            token.exp(token.getIat() + seconds.longValue());
+        }
         if (builder.getRefreshToken() != null) {
             Map<String, Object> renewed = builder.getRefreshToken().getOtherClaims();
             renewed.put(OboClaims.OBO_PATH, path);
             renewed.put(OboClaims.OBO_AUDIENCE, exact);
             renewed.put(OboClaims.OBO_SCOPE, scope);
+            if (lifetime != null) {
+                renewed.put(OboClaims.OBO_LIFETIME, lifetime);
+            }
         }
         return builder;
     }
