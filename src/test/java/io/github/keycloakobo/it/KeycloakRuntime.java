@@ -1,0 +1,26 @@
+package io.github.keycloakobo.it;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * A running Keycloak server that the integration tests talk to over HTTP.
+ * One instance serves the whole failsafe JVM; see {@link TestKeycloak}.
+ */
+public interface KeycloakRuntime {
+
+    /** Base URL of the public HTTP listener, without a trailing slash, e.g. {@code http://127.0.0.1:43125}. */
+    String baseUrl();
+
+    /** Base URL of the management interface (health, metrics), where the runtime exposes one. */
+    Optional<String> managementUrl();
+
+    /** File that receives the server's console output. */
+    Path logFile();
+
+    /** Short human-readable description, for test output. */
+    String describe();
+
+    /** Stops the server and everything it started. Idempotent. */
+    void stop();
+}
