@@ -62,6 +62,10 @@ final class OboTokenIssuer {
             call.clientAuthAttributes().forEach(userSession::setNote);
         }
 
+        if (!TokenManager.verifyConsentStillAvailable(session, subject.user(), client, null, allow.scopeParameter())) {
+            throw new OboDeniedException(OAuthError.INVALID_SCOPE, "consent_missing",
+                    "The user has not consented to the scopes of client '" + client.getClientId() + "'");
+        }
         Set<String> restricted = new HashSet<>(allow.restrictedScopes());
         if (call.restrictedScopes() != null) {
             restricted.retainAll(call.restrictedScopes());

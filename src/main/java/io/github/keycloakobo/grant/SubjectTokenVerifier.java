@@ -120,7 +120,7 @@ final class SubjectTokenVerifier {
         Set<String> aud = audience == null ? Set.of() : new HashSet<>(List.of(audience));
         long exp = token.getExp() == null ? 0L : token.getExp();
         return new SubjectFacts(token.getId(), token.getIssuedFor(), aud, Words.split(token.getScope()),
-                oboPath(other.get(OboClaims.OBO_PATH)), delegation, exp);
+                oboPath(other.get(OboClaims.OBO_PATH)), delegation, token.getConfirmation() != null, exp);
     }
 
     private List<String> oboPath(Object claim) {

@@ -100,6 +100,10 @@ public final class OboPolicyEngine {
             throw denied(subjectError, "delegation_token",
                     "The subject token is a delegation token (act/may_act); only impersonation is supported");
         }
+        if (subject.senderConstrained()) {
+            throw denied(subjectError, "sender_constrained",
+                    "The subject token is sender-constrained (cnf: DPoP or mTLS); its holder cannot pass it on");
+        }
         if (subject.oboPath().contains(requester)) {
             throw denied(subjectError, "exchange_loop",
                     "Client '" + requester + "' already exchanged this token (obo_path " + subject.oboPath() + ")");

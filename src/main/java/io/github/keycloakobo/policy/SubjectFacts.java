@@ -12,10 +12,12 @@ import java.util.Set;
  * @param scopes     its {@code scope}
  * @param oboPath    its {@code obo_path}: the clients that exchanged it, oldest first (empty straight from a login)
  * @param delegation whether it carries {@code act} or {@code may_act}
+ * @param senderConstrained whether it is bound to a key or certificate of its holder ({@code cnf})
  * @param expiresAt  its {@code exp}, epoch seconds
  */
 public record SubjectFacts(String tokenId, String issuedFor, Set<String> audience, Set<String> scopes,
-                           List<String> oboPath, boolean delegation, long expiresAt) {
+                           List<String> oboPath, boolean delegation, boolean senderConstrained,
+                           long expiresAt) {
 
     public SubjectFacts {
         audience = Set.copyOf(audience);
