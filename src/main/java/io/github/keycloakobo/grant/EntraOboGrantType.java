@@ -78,16 +78,19 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
                 throw new OboDeniedException(OAuthError.INVALID_REQUEST, "unsupported_requested_token_use",
                         REQUESTED_TOKEN_USE + " must be " + ON_BEHALF_OF);
             }
-            if (!OboClientPolicy.isEnabled(client::getAttribute)) {
+            OboClientPolicy policy = OboClientPolicy.fromAttributes(client.getClientId(), client::getAttribute);
+            if (!policy.enabled()) {
                 throw new OboDeniedException(OAuthError.UNAUTHORIZED_CLIENT, "obo_disabled",
                         "Client '" + client.getClientId() + "' is not enabled for on-behalf-of exchange");
             }
             EntraScopes scopes = EntraScopes.parse(formParams.getFirst(OAuth2Constants.SCOPE));
             String assertion = formParams.getFirst(OAuth2Constants.ASSERTION);
+            // MSAL always adds offline_access: as in Entra, a refresh token comes only where the client may have one
+            boolean refresh = scopes.offlineAccess() && policy.refreshTokenAllowed();
             request = new ExchangeRequest(RequestForm.JWT_BEARER_OBO, client.getClientId(),
                     assertion != null && !assertion.isEmpty(), TokenTypes.ACCESS_TOKEN, Set.of(),
                     scopes.audiences(), scopes.resources(), scopes.scopes(),
-                    scopes.offlineAccess() ? TokenTypes.REFRESH_TOKEN : TokenTypes.ACCESS_TOKEN);
+                    refresh ? TokenTypes.REFRESH_TOKEN : TokenTypes.ACCESS_TOKEN);
             TokenExchangeContext exchange = equivalentTokenExchange(assertion, scopes);
             triggerClientPolicies(exchange);
             call = new ExchangeCall(session, realm, client, event, cors, tokenManager, clientAuthAttributes,
