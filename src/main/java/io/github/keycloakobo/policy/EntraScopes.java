@@ -10,7 +10,9 @@ import java.util.Set;
  *
  * <p>{@code <target>} is a client id, {@code api://<client id>} as Entra writes application ID URIs, or any other
  * absolute URI, which is taken as a resource indicator ({@code obo.resource} of a target). {@code .default} asks
- * for the target's default scopes only. {@code offline_access} asks for a refresh token, as in Entra.
+ * for the target's default scopes only. {@code offline_access} asks for a refresh token, as in Entra. MSAL adds
+ * {@code openid profile offline_access} to every request; {@code openid} and {@code profile} are therefore not taken
+ * as explicit requests (the source's default scopes apply as usual).
  *
  * @param audience       the target client id, or null
  * @param resource       the target resource indicator, or null
@@ -22,6 +24,7 @@ public record EntraScopes(String audience, String resource, Set<String> scopes, 
     public static final String DEFAULT_SCOPE = ".default";
     public static final String OFFLINE_ACCESS = "offline_access";
     private static final String API_SCHEME = "api://";
+    private static final Set<String> MSAL_RESERVED = Set.of("openid", "profile");
 
     public EntraScopes {
         scopes = Set.copyOf(scopes);
@@ -45,7 +48,7 @@ public record EntraScopes(String audience, String resource, Set<String> scopes, 
             if (slash < 0) {
                 if (item.equals(OFFLINE_ACCESS)) {
                     offline = true;
-                } else {
+                } else if (!MSAL_RESERVED.contains(item)) {
                     scopes.add(item);
                 }
                 continue;
