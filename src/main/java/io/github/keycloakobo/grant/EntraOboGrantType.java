@@ -97,10 +97,7 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
                     exchange.getRestrictedScopes());
         } catch (OboDeniedException e) {
             event.detail(OnBehalfOfExchange.DETAIL_REQUEST_FORM, "entra");
-            event.detail(Details.REASON, e.denial().reason() + ": " + e.denial().description());
-            event.error(e.denial().error().code());
-            throw new CorsErrorResponseException(cors, e.denial().error().code(), e.denial().description(),
-                    Response.Status.fromStatusCode(e.denial().error().httpStatus()));
+            throw OnBehalfOfExchange.refuse(event, cors, client, e.denial());
         }
         return OnBehalfOfExchange.exchange(call, request, formParams.getFirst(OAuth2Constants.ASSERTION));
     }

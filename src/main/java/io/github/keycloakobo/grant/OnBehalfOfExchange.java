@@ -34,6 +34,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.CorsErrorResponseException;
 import org.keycloak.services.Urls;
+import org.keycloak.services.cors.Cors;
 
 /**
  * The OBO core shared by both request forms: check the request, verify the subject token, decide, issue, audit.
@@ -145,10 +146,15 @@ final class OnBehalfOfExchange {
     }
 
     private static CorsErrorResponseException refuse(ExchangeCall call, Denial denial) {
-        LOG.debugf("On-behalf-of exchange refused for client '%s': %s", call.client().getClientId(), denial.reason());
-        call.event().detail(Details.REASON, denial.reason() + ": " + denial.description());
-        call.event().error(denial.error().code());
-        return new CorsErrorResponseException(call.cors(), denial.error().code(), denial.description(),
+        return refuse(call.event(), call.cors(), call.client(), denial);
+    }
+
+    /** Records the refusal in the audit event and answers it as an OAuth error. */
+    static CorsErrorResponseException refuse(EventBuilder event, Cors cors, ClientModel client, Denial denial) {
+        LOG.debugf("On-behalf-of exchange refused for client '%s': %s", client.getClientId(), denial.reason());
+        event.detail(Details.REASON, denial.reason() + ": " + denial.description());
+        event.error(denial.error().code());
+        return new CorsErrorResponseException(cors, denial.error().code(), denial.description(),
                 Response.Status.fromStatusCode(denial.error().httpStatus()));
     }
 }

@@ -1,0 +1,100 @@
+package io.github.keycloakobo.clientpolicy;
+
+import jakarta.ws.rs.core.Response;
+
+import io.github.keycloakobo.policy.OboClientPolicy;
+import io.github.keycloakobo.policy.RealmCeilings;
+import org.jboss.logging.Logger;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
+import org.keycloak.services.ErrorResponse;
+import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyEvent;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
+import org.keycloak.services.clientpolicy.context.TokenExchangeRequestContext;
+import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
+
+/**
+ * The {@code obo-policy} client-policy executor: on {@code TOKEN_EXCHANGE_REQUEST} by an OBO client it hands its
+ * realm ceilings to the exchange (a session attribute, combined with those of other such executors by
+ * {@link RealmCeilings#and}); the exchange then enforces them inside its decision. Other events and clients without
+ * {@code obo.enabled} are left alone, so Keycloak's own token exchange keeps its behaviour.
+ */
+public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicyExecutor.Configuration> {
+
+    /**
+     * The session attribute the exchange core reads ({@code OnBehalfOfExchange.REALM_CEILINGS_ATTRIBUTE}; a unit test
+     * keeps both names equal).
+     */
+    public static final String REALM_CEILINGS_ATTRIBUTE = "obo.realm-ceilings";
+
+    private static final Logger LOG = Logger.getLogger(OboPolicyExecutor.class);
+
+    private final KeycloakSession session;
+    private OboPolicyConfiguration configuration = OboPolicyConfiguration.parse(null);
+
+    public OboPolicyExecutor(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /**
+     * Keycloak's JSON view of the executor's configuration. Every key lands in the generic map; validation runs when a
+     * profile is saved (or imported), so that a bad value is refused with a precise message and HTTP 400.
+     */
+    public static class Configuration extends ClientPolicyExecutorConfigurationRepresentation {
+
+        /**
+         * Called by Keycloak when client profiles are saved or imported (not on requests). Keycloak would answer a
+         * plain {@code false} with a generic message; this throws the precise one instead (admin API: HTTP 400,
+         * {@code {"errorMessage": ...}}), and nothing is stored.
+         */
+        @Override
+        public boolean validateConfig() {
+            OboPolicyConfiguration parsed = OboPolicyConfiguration.parse(getConfigAsMap());
+            if (!parsed.valid()) {
+                throw ErrorResponse.error(parsed.describeProblems(), Response.Status.BAD_REQUEST);
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public Class<Configuration> getExecutorConfigurationClass() {
+        return Configuration.class;
+    }
+
+    @Override
+    public void setupConfiguration(Configuration config) {
+        // never throws: a configuration stored by other means is reported when it is used
+        configuration = OboPolicyConfiguration.parse(config == null ? null : config.getConfigAsMap());
+    }
+
+    @Override
+    public String getProviderId() {
+        return OboPolicyExecutorFactory.PROVIDER_ID;
+    }
+
+    @Override
+    public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
+        if (context.getEvent() != ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST
+                || !(context instanceof TokenExchangeRequestContext exchange)) {
+            return;
+        }
+        ClientModel client = exchange.getTokenExchangeContext().getClient();
+        if (client == null || !OboClientPolicy.isEnabled(client::getAttribute)) {
+            return;
+        }
+        if (!configuration.valid()) {
+            LOG.warnf("Realm '%s': refusing on-behalf-of exchange by client '%s'. %s",
+                    session.getContext().getRealm() == null ? "?" : session.getContext().getRealm().getName(),
+                    client.getClientId(), configuration.describeProblems());
+            throw new ClientPolicyException(OAuthErrorException.UNAUTHORIZED_CLIENT,
+                    "The realm's on-behalf-of policy is misconfigured");
+        }
+        RealmCeilings existing = session.getAttribute(REALM_CEILINGS_ATTRIBUTE, RealmCeilings.class);
+        RealmCeilings mine = configuration.ceilings();
+        session.setAttribute(REALM_CEILINGS_ATTRIBUTE, existing == null ? mine : existing.and(mine));
+    }
+}
