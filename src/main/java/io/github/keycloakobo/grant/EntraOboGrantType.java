@@ -88,7 +88,8 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
             // MSAL always adds offline_access: as in Entra, a refresh token comes only where the client may have one
             boolean refresh = scopes.offlineAccess() && policy.refreshTokenAllowed();
             request = new ExchangeRequest(RequestForm.JWT_BEARER_OBO, client.getClientId(),
-                    assertion != null && !assertion.isEmpty(), TokenTypes.ACCESS_TOKEN, Set.of(),
+                    assertion != null && !assertion.isEmpty(), TokenTypes.ACCESS_TOKEN,
+                    OboTokenExchangeProvider.forbiddenParameters(formParams),
                     scopes.audiences(), scopes.resources(), scopes.scopes(),
                     refresh ? TokenTypes.REFRESH_TOKEN : TokenTypes.ACCESS_TOKEN);
             TokenExchangeContext exchange = equivalentTokenExchange(assertion, scopes);

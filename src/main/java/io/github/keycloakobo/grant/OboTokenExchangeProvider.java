@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import io.github.keycloakobo.policy.ExchangeRequest;
@@ -34,20 +35,26 @@ public class OboTokenExchangeProvider implements TokenExchangeProvider {
     @Override
     public Response exchange(TokenExchangeContext context) {
         TokenExchangeContext.Params params = context.getParams();
-        Set<String> forbidden = new LinkedHashSet<>();
-        for (String name : FORBIDDEN_PARAMETERS) {
-            if (context.getFormParams().containsKey(name)) {
-                forbidden.add(name);
-            }
-        }
         ExchangeRequest request = new ExchangeRequest(RequestForm.TOKEN_EXCHANGE, context.getClient().getClientId(),
-                present(params.getSubjectToken()), params.getSubjectTokenType(), forbidden,
+                present(params.getSubjectToken()), params.getSubjectTokenType(),
+                forbiddenParameters(context.getFormParams()),
                 orEmpty(params.getAudience()), orEmpty(params.getResource()), Words.split(params.getScope()),
                 params.getRequestedTokenType());
         ExchangeCall call = new ExchangeCall(context.getSession(), context.getRealm(), context.getClient(),
                 context.getEvent(), context.getCors(), (TokenManager) context.getTokenManager(),
                 context.getClientAuthAttributes(), context.getRestrictedScopes());
         return OnBehalfOfExchange.exchange(call, request, params.getSubjectToken());
+    }
+
+    /** The delegation and cross-issuer parameters present in a request (either form), which are refused. */
+    static Set<String> forbiddenParameters(MultivaluedMap<String, String> form) {
+        Set<String> forbidden = new LinkedHashSet<>();
+        for (String name : FORBIDDEN_PARAMETERS) {
+            if (form.containsKey(name)) {
+                forbidden.add(name);
+            }
+        }
+        return forbidden;
     }
 
     private static boolean present(String value) {
