@@ -74,7 +74,8 @@ public final class ContainerKeycloak implements KeycloakRuntime {
                 // container may not exist
             }
             c.stop();
-            throw new IllegalStateException("Keycloak container " + image + " did not start; container log:\n" + logs, e);
+            throw new IllegalStateException("Keycloak container " + image + " did not start; container log:\n" + logs,
+                    e);
         }
         c.followOutput(frame -> {
             try {

@@ -19,8 +19,8 @@ public final class TestKeycloak {
             return instance;
         }
         if (startFailure != null) {
-            throw new IllegalStateException("Keycloak failed to start earlier in this run: " + startFailure.getMessage(),
-                    startFailure);
+            throw new IllegalStateException("Keycloak failed to start earlier in this run: "
+                    + startFailure.getMessage(), startFailure);
         }
         installShutdownHook();
         String runtime = ItConfig.runtime();

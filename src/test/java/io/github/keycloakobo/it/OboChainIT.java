@@ -1,0 +1,83 @@
+package io.github.keycloakobo.it;
+
+import static io.github.keycloakobo.it.Clients.BILLING;
+import static io.github.keycloakobo.it.Clients.INVENTORY;
+import static io.github.keycloakobo.it.Clients.LOOP_A;
+import static io.github.keycloakobo.it.Clients.LOOP_B;
+import static io.github.keycloakobo.it.Clients.ORDERS;
+import static io.github.keycloakobo.it.Clients.SHIPPING;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Exchange chains: obo_path, hop limits, loops, and the session tying a chain together. */
+class OboChainIT extends AbstractOboIT {
+
+    @Test
+    void twoHopChainKeepsUserAndSessionAndRecordsThePath() {
+        Tokens login = alice();
+        Jwt subject = login.access();
+
+        // orders-api -> shipping-api (orders-api asks for audience shipping-api, so the token is for B)
+        HttpResult first = oauth.exchange(ORDERS).subject(login.accessToken()).audience("shipping-api").send();
+        Jwt hop1 = assertExchanged(first);
+        assertAud(hop1, "shipping-api");
+        assertEquals(List.of("orders-api"), hop1.oboPath());
+
+        // shipping-api (obo.max-hops 2) -> inventory-api
+        HttpResult second = oauth.exchange(SHIPPING).subject(first.field("access_token")).audience("inventory-api")
+                .send();
+        Jwt hop2 = assertExchanged(second);
+        assertAud(hop2, "inventory-api");
+        assertEquals("shipping-api", hop2.azp());
+        assertEquals(List.of("orders-api", "shipping-api"), hop2.oboPath());
+        assertEquals(subject.sub(), hop2.sub());
+        assertEquals(subject.sid(), hop2.sid());
+        assertTrue(hop2.exp() <= hop1.exp(), "exp never grows along the chain");
+        assertTrue(hop1.exp() <= subject.exp());
+        assertEquals(java.util.Set.of("stock.read"), hop2.clientRoles("inventory-api"));
+        assertActive(oauth.introspect(INVENTORY, second.field("access_token")), true);
+    }
+
+    @Test
+    void defaultMaxHopsRefusesAnAlreadyExchangedToken() {
+        // billing-api has obo.enabled and the default obo.max-hops (1)
+        HttpResult first = oauth.exchange(ORDERS).subject(aliceToken()).audience("billing-api").send();
+        assertAud(assertExchanged(first), "billing-api");
+        assertError(oauth.exchange(BILLING).subject(first.field("access_token")).audience("inventory-api").send(),
+                400, "invalid_request");
+    }
+
+    @Test
+    void requesterAlreadyInThePathIsRefusedEvenBelowTheHopLimit() {
+        // loop-a <-> loop-b, both obo.max-hops 3
+        HttpResult ab = oauth.exchange(LOOP_A).subject(aliceToken()).audience("loop-b").send();
+        Jwt t1 = assertExchanged(ab);
+        assertEquals(List.of("loop-a"), t1.oboPath());
+        HttpResult ba = oauth.exchange(LOOP_B).subject(ab.field("access_token")).audience("loop-a").send();
+        Jwt t2 = assertExchanged(ba);
+        assertAud(t2, "loop-a");
+        assertEquals(List.of("loop-a", "loop-b"), t2.oboPath());
+        assertError(oauth.exchange(LOOP_A).subject(ba.field("access_token")).audience("loop-b").send(), 400,
+                "invalid_request");
+    }
+
+    @Test
+    void loggingOutEndsTheWholeChain() {
+        Tokens login = alice();
+        HttpResult first = oauth.exchange(ORDERS).subject(login.accessToken()).audience("shipping-api").send();
+        assertExchanged(first);
+        HttpResult second = oauth.exchange(SHIPPING).subject(first.field("access_token")).audience("inventory-api")
+                .send();
+        assertExchanged(second);
+
+        admin.deleteSession(realmName(), login.access().sid());
+
+        assertActive(oauth.introspect(INVENTORY, second.field("access_token")), false);
+        assertActive(oauth.introspect(SHIPPING, first.field("access_token")), false);
+        assertError(oauth.exchange(SHIPPING).subject(first.field("access_token")).audience("inventory-api").send(),
+                400, "invalid_request");
+    }
+}

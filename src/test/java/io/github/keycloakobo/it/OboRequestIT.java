@@ -1,0 +1,128 @@
+package io.github.keycloakobo.it;
+
+import static io.github.keycloakobo.it.Clients.ORDERS;
+import static io.github.keycloakobo.it.Clients.PUBLIC_OBO;
+
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Client authentication and the request parameters (design.md section 4, first rules). */
+class OboRequestIT extends AbstractOboIT {
+
+    /**
+     * Keycloak's own standard exchange is switched on for the OBO clients here too: it would accept several of the
+     * requests below (it ignores actor_token, for one), so each refusal also shows that an OBO client's request never
+     * falls through to it.
+     */
+    @BeforeAll
+    void alsoEnableKeycloaksStandardExchange() {
+        admin.setClientAttributes(realmName(), "orders-api", Map.of("standard.token.exchange.enabled", "true"));
+    }
+
+    // ---------------------------------------------------------------- client authentication
+
+    @Test
+    void wrongClientSecretIsUnauthorizedClient() {
+        assertError(oauth.exchange(ORDERS.withSecret("wrong")).subject(aliceToken()).audience("inventory-api").send(),
+                401, "unauthorized_client");
+        assertError(oauth.exchange(ORDERS.withSecret("wrong").asPost()).subject(aliceToken())
+                .audience("inventory-api").send(), 401, "unauthorized_client");
+    }
+
+    @Test
+    void unknownClientIsInvalidClient() {
+        // what Keycloak 26.7.3 itself answers for a client id it does not know
+        assertError(oauth.exchange(ClientAuth.basic("no-such-client", "x")).subject(aliceToken())
+                .audience("inventory-api").send(), 401, "invalid_client");
+    }
+
+    @Test
+    void missingClientAuthenticationIsInvalidClient() {
+        assertError(oauth.exchange(ClientAuth.none()).subject(aliceToken()).audience("inventory-api").send(), 401,
+                "invalid_client");
+    }
+
+    @Test
+    void publicClientWithOboEnabledIsInvalidClient() {
+        // web-app's tokens carry aud public-obo, so only the client type can be the reason
+        assertError(oauth.exchange(PUBLIC_OBO).subject(aliceToken()).audience("inventory-api").send(), 400,
+                "invalid_client");
+    }
+
+    // ---------------------------------------------------------------- subject token parameters
+
+    @Test
+    void missingSubjectTokenIsInvalidRequest() {
+        assertError(oauth.exchange(ORDERS).subject(aliceToken()).without("subject_token").audience("inventory-api")
+                .send(), 400, "invalid_request");
+    }
+
+    @Test
+    void missingSubjectTokenTypeIsInvalidRequest() {
+        assertError(oauth.exchange(ORDERS).subject(aliceToken()).without("subject_token_type")
+                .audience("inventory-api").send(), 400, "invalid_request");
+    }
+
+    @ParameterizedTest(name = "subject_token_type={0}")
+    @ValueSource(strings = {
+        OAuth.ID_TOKEN_TYPE,
+        OAuth.REFRESH_TOKEN_TYPE,
+        OAuth.SAML2_TYPE,
+        "urn:ietf:params:oauth:token-type:saml1",
+        "access_token"
+    })
+    void subjectTokenTypeOtherThanAccessTokenOrJwtIsInvalidRequest(String type) {
+        assertError(oauth.exchange(ORDERS).subject(aliceToken(), type).audience("inventory-api").send(), 400,
+                "invalid_request");
+    }
+
+    // ---------------------------------------------------------------- impersonation only
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"actor_token", "actor_token_type", "requested_subject", "requested_issuer",
+        "subject_issuer"})
+    void delegationAndImpersonationParametersAreInvalidRequest(String parameter) {
+        OAuth.Exchange e = oauth.exchange(ORDERS).subject(aliceToken()).audience("inventory-api");
+        switch (parameter) {
+            case "actor_token":
+                e.param("actor_token", aliceToken()).param("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
+                break;
+            case "actor_token_type":
+                e.param("actor_token_type", OAuth.ACCESS_TOKEN_TYPE);
+                break;
+            case "requested_subject":
+                e.param("requested_subject", admin.userId(realmName(), "bob"));
+                break;
+            case "requested_issuer":
+                e.param("requested_issuer", "other-idp");
+                break;
+            default:
+                e.param("subject_issuer", "other-idp");
+        }
+        assertError(e.send(), 400, "invalid_request");
+    }
+
+    @Test
+    void actorTokenAloneIsInvalidRequest() {
+        assertError(oauth.exchange(ORDERS).subject(aliceToken()).audience("inventory-api")
+                .param("actor_token", aliceToken()).send(), 400, "invalid_request");
+    }
+
+    // ---------------------------------------------------------------- requested token type
+
+    @ParameterizedTest(name = "requested_token_type={0}")
+    @ValueSource(strings = {
+        OAuth.REFRESH_TOKEN_TYPE, // orders-api has no obo.refresh-token
+        OAuth.ID_TOKEN_TYPE,
+        OAuth.SAML2_TYPE,
+        OAuth.JWT_TYPE,
+        "urn:example:unknown"
+    })
+    void requestedTokenTypeOtherThanAccessTokenIsInvalidRequest(String type) {
+        assertError(oauth.exchange(ORDERS).subject(aliceToken()).audience("inventory-api").requestedTokenType(type)
+                .send(), 400, "invalid_request");
+    }
+}
