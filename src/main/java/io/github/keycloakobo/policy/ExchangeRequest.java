@@ -1,5 +1,7 @@
 package io.github.keycloakobo.policy;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -26,6 +28,6 @@ public record ExchangeRequest(RequestForm form, String requester, boolean subjec
         forbiddenParameters = Set.copyOf(forbiddenParameters);
         audiences = List.copyOf(audiences);
         resources = List.copyOf(resources);
-        scopes = Set.copyOf(scopes);
+        scopes = Collections.unmodifiableSet(new LinkedHashSet<>(scopes));
     }
 }
