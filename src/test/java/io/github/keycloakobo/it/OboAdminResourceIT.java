@@ -1,0 +1,223 @@
+package io.github.keycloakobo.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admin REST resource {@code /admin/realms/{realm}/obo/clients} (issue 4): reading and updating clients' OBO
+ * rules with Keycloak's admin permissions, and input validation that leaves nothing half-saved.
+ */
+class OboAdminResourceIT extends AbstractOboIT {
+
+    private String noRoles;
+    private String viewer;
+
+    @BeforeAll
+    void createRealmAdmins() {
+        noRoles = realmUserToken("no-roles");
+        viewer = realmUserToken("viewer", "view-clients");
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Test
+    void listShowsEveryOboClientWithItsRules() {
+        HttpResult r = Http.get(oboUrl("clients"), admin.token());
+        assertEquals(200, r.status(), r::describe);
+        List<String> ids = new ArrayList<>();
+        r.json().forEach(c -> ids.add(c.get("clientId").asText()));
+        assertEquals(List.of("billing-api", "loop-a", "loop-b", "orders-api", "orders-lite", "public-obo",
+                "reports-api", "shipping-api"), ids, r::describe);
+
+        JsonNode lite = find(r.json(), "orders-lite");
+        assertEquals(Json.parse("{\"clientId\":\"orders-lite\",\"enabled\":true,\"audiences\":[\"inventory-api\"],"
+                + "\"scopes\":[\"openid\",\"profile\",\"inventory:read\"],\"maxHops\":1,\"tokenLifetime\":60,"
+                + "\"refreshToken\":false}"), lite);
+        JsonNode reports = find(r.json(), "reports-api");
+        assertTrue(reports.get("refreshToken").asBoolean(), reports::toString);
+        assertTrue(reports.get("scopes").isNull(), reports::toString);
+        assertTrue(reports.get("tokenLifetime").isNull(), reports::toString);
+        assertEquals(3, find(r.json(), "loop-a").get("maxHops").asInt());
+    }
+
+    @Test
+    void oneClientCanBeReadEvenWhenNotEnabled() {
+        HttpResult r = Http.get(oboUrl("clients/batch-job"), admin.token());
+        assertEquals(200, r.status(), r::describe);
+        assertEquals(Json.parse("{\"clientId\":\"batch-job\",\"enabled\":false,\"audiences\":[],\"scopes\":null,"
+                + "\"maxHops\":1,\"tokenLifetime\":null,\"refreshToken\":false}"), r.json());
+
+        HttpResult missing = Http.get(oboUrl("clients/no-such-client"), admin.token());
+        assertEquals(404, missing.status(), missing::describe);
+        assertEquals("Client 'no-such-client' not found", missing.field("errorMessage"));
+    }
+
+    // ---------------------------------------------------------------- updating
+
+    @Test
+    void putEnablesAClientAndTheExchangeFollowsTheNewRules() {
+        HttpResult r = put("plain-api", "{\"enabled\":true,\"audiences\":[\"inventory-api\"],\"maxHops\":2,"
+                + "\"tokenLifetime\":120,\"scopes\":[\"openid\",\"profile\",\"email\"],\"refreshToken\":false}");
+        assertEquals(200, r.status(), r::describe);
+        assertEquals(Json.parse("{\"clientId\":\"plain-api\",\"enabled\":true,\"audiences\":[\"inventory-api\"],"
+                + "\"scopes\":[\"openid\",\"profile\",\"email\"],\"maxHops\":2,\"tokenLifetime\":120,"
+                + "\"refreshToken\":false}"), r.json());
+        Map<String, String> attrs = admin.clientAttributes(realmName(), "plain-api");
+        assertEquals("true", attrs.get("obo.enabled"));
+        assertEquals("inventory-api", attrs.get("obo.audiences"));
+        assertEquals("2", attrs.get("obo.max-hops"));
+        assertEquals("120", attrs.get("obo.token-lifetime"));
+        assertEquals("openid profile email", attrs.get("obo.scopes"));
+        assertEquals(r.json(), Http.get(oboUrl("clients/plain-api"), admin.token()).json());
+
+        // web-app's tokens carry aud plain-api: plain-api now exchanges them for inventory-api
+        Jwt t = assertExchanged(oauth.exchange(ClientAuth.basic("plain-api", "plain-secret")).subject(aliceToken())
+                .send());
+        assertAud(t, "inventory-api");
+        assertTrue(t.exp() - t.iat() <= 120, t::toString);
+
+        // a partial update changes only what it names; null restores the default
+        HttpResult partial = put("plain-api", "{\"tokenLifetime\":null,\"maxHops\":3}");
+        assertEquals(200, partial.status(), partial::describe);
+        assertTrue(partial.json().get("tokenLifetime").isNull(), partial::describe);
+        assertEquals(3, partial.json().get("maxHops").asInt());
+        assertEquals("inventory-api", partial.json().get("audiences").get(0).asText());
+        assertEquals(null, admin.clientAttributes(realmName(), "plain-api").get("obo.token-lifetime"));
+
+        // a GET answer can be sent back as is
+        assertEquals(200, put("plain-api", Json.write(partial.json())).status());
+    }
+
+    @Test
+    void badInputIsRefusedWithJsonAndNothingIsWritten() {
+        Map<String, String> before = admin.clientAttributes(realmName(), "orders-api");
+        String[] bodies = {
+            "{\"audiences\":[\"inventory-api\",\"no-such-client\"]}",
+            "{\"maxHops\":\"abc\"}",
+            "{\"maxHops\":0}",
+            "{\"maxHops\":-2}",
+            "{\"tokenLifetime\":0}",
+            "{\"tokenLifetime\":\"sixty\"}",
+            "{\"tokenLifetime\":1.5}",
+            "{\"colour\":\"red\"}",
+            "{\"clientId\":\"billing-api\"}",
+            "{\"enabled\":\"yes\"}",
+            "{\"scopes\":[]}",
+            "{\"audiences\":\"inventory-api\"}",
+            // valid fields next to an invalid one: none of them is written
+            "{\"enabled\":false,\"audiences\":[\"billing-api\"],\"maxHops\":5,\"tokenLifetime\":-1}",
+            "{not json",
+            "[]",
+            "",
+        };
+        for (String body : bodies) {
+            HttpResult r = put("orders-api", body);
+            assertEquals(400, r.status(), () -> body + " -> " + r.describe());
+            assertNotNull(r.field("errorMessage"), () -> body + " -> " + r.describe());
+            assertEquals(before, admin.clientAttributes(realmName(), "orders-api"), () -> "attributes changed by "
+                    + body);
+        }
+        HttpResult several = put("orders-api", "{\"maxHops\":0,\"audiences\":[\"ghost\"],\"x\":1}");
+        assertEquals(3, several.json().get("errors").size(), several::describe);
+        assertTrue(several.field("errorMessage").contains("Unknown target client 'ghost'"), several::describe);
+
+        HttpResult publicClient = put("web-app", "{\"enabled\":true}");
+        assertEquals(400, publicClient.status(), publicClient::describe);
+        assertEquals(404, put("no-such-client", "{\"enabled\":true}").status());
+    }
+
+    // ---------------------------------------------------------------- permissions
+
+    @Test
+    void anAdminWithoutClientRolesIsForbidden() {
+        Map<String, String> before = admin.clientAttributes(realmName(), "orders-lite");
+        assertEquals(403, Http.get(oboUrl("clients"), noRoles).status());
+        assertEquals(403, Http.get(oboUrl("clients/orders-lite"), noRoles).status());
+        assertEquals(403, Http.get(oboUrl("clients/no-such-client"), noRoles).status());
+        assertEquals(403, Http.putJson(oboUrl("clients/orders-lite"), noRoles, "{\"maxHops\":2}").status());
+        assertEquals(401, Http.get(oboUrl("clients"), null).status());
+        assertEquals(before, admin.clientAttributes(realmName(), "orders-lite"));
+    }
+
+    @Test
+    void viewClientsMayReadButNotWrite() {
+        Map<String, String> before = admin.clientAttributes(realmName(), "orders-lite");
+        HttpResult list = Http.get(oboUrl("clients"), viewer);
+        assertEquals(200, list.status(), list::describe);
+        assertNotNull(find(list.json(), "orders-lite"));
+        assertEquals(200, Http.get(oboUrl("clients/orders-lite"), viewer).status());
+        HttpResult put = Http.putJson(oboUrl("clients/orders-lite"), viewer, "{\"maxHops\":2}");
+        assertEquals(403, put.status(), put::describe);
+        assertEquals(before, admin.clientAttributes(realmName(), "orders-lite"));
+
+        String manager = realmUserToken("manager", "manage-clients");
+        HttpResult managed = Http.putJson(oboUrl("clients/orders-lite"), manager, "{\"maxHops\":2}");
+        assertEquals(200, managed.status(), managed::describe);
+        assertEquals(2, managed.json().get("maxHops").asInt());
+        assertEquals(200, put("orders-lite", "{\"maxHops\":null}").status());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private String oboUrl(String path) {
+        return admin.realmUrl(realmName()) + "/obo/" + path;
+    }
+
+    private HttpResult put(String clientId, String body) {
+        return Http.putJson(oboUrl("clients/" + AdminApi.enc(clientId)), admin.token(), body);
+    }
+
+    private static JsonNode find(JsonNode list, String clientId) {
+        for (JsonNode c : list) {
+            if (clientId.equals(c.path("clientId").asText())) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A user of the test realm holding the given realm-management roles (none for an empty list), and an access
+     * token from the realm's admin-cli for it: a realm-local administrator.
+     */
+    private String realmUserToken(String username, String... realmManagementRoles) {
+        ObjectNode user = Json.object();
+        user.put("username", username);
+        user.put("enabled", true);
+        user.put("email", username + "@example.com");
+        user.put("emailVerified", true);
+        user.put("firstName", username);
+        user.put("lastName", "Admin");
+        ArrayNode creds = user.putArray("credentials");
+        creds.addObject().put("type", "password").put("value", username).put("temporary", false);
+        HttpResult created = Http.postJson(admin.realmUrl(realmName()) + "/users", admin.token(), Json.write(user));
+        assertEquals(201, created.status(), created::describe);
+        if (realmManagementRoles.length > 0) {
+            String userId = admin.userId(realmName(), username);
+            String rm = admin.clientUuid(realmName(), "realm-management");
+            ArrayNode roles = Json.array();
+            for (String role : realmManagementRoles) {
+                HttpResult r = Http.get(admin.realmUrl(realmName()) + "/clients/" + rm + "/roles/" + role,
+                        admin.token());
+                assertEquals(200, r.status(), r::describe);
+                roles.add(r.json());
+            }
+            HttpResult mapped = Http.postJson(admin.realmUrl(realmName()) + "/users/" + userId
+                    + "/role-mappings/clients/" + rm, admin.token(), Json.write(roles));
+            assertEquals(204, mapped.status(), mapped::describe);
+        }
+        HttpResult token = oauth.passwordGrant("admin-cli", username, username, null);
+        assertEquals(200, token.status(), token::describe);
+        return token.field("access_token");
+    }
+}
