@@ -1,0 +1,154 @@
+package io.github.keycloakobo.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * {@code ./run-demo --walkthrough} exits 0: the one-command demo builds the extension and the demo APIs, starts its
+ * own Keycloak (from the distribution, in {@code target/it-run-demo}) and both APIs on non-default ports, performs the
+ * eight steps and stops everything.
+ *
+ * <p>Opt-in ({@code -Dobo.it.runDemo=true}): it takes minutes on two cores (nested Maven builds, a second Keycloak
+ * with its own {@code kc.sh build}) and runs Maven inside the project that is being verified.
+ * <pre>mvn -B verify -Dit.test=RunDemoWalkthroughIT -Dobo.it.runDemo=true</pre>
+ */
+@EnabledIfSystemProperty(named = "obo.it.runDemo", matches = "true")
+class RunDemoWalkthroughIT {
+
+    private static final Duration TIMEOUT = Duration.ofMinutes(
+            Long.parseLong(System.getProperty("obo.it.runDemoTimeoutMinutes", "20")));
+
+    @Test
+    void walkthroughExitsZero() throws Exception {
+        Path root = Paths.get(System.getProperty("basedir", "")).toAbsolutePath();
+        Path demoDir = root.resolve("target/it-run-demo");
+        Files.createDirectories(demoDir);
+        Path output = demoDir.resolve("run-demo.out");
+
+        List<Integer> ports = freePorts(4);
+        ProcessBuilder pb = new ProcessBuilder(root.resolve("run-demo").toString(), "--walkthrough")
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Map<String, String> env = pb.environment();
+        env.put("DEMO_DIR", demoDir.toString());
+        env.put("DEMO_KEYCLOAK_PORT", ports.get(0).toString());
+        env.put("DEMO_KEYCLOAK_MANAGEMENT_PORT", ports.get(1).toString());
+        env.put("DEMO_ORDERS_PORT", ports.get(2).toString());
+        env.put("DEMO_INVENTORY_PORT", ports.get(3).toString());
+        env.put("DEMO_KEYCLOAK_START_TIMEOUT", "600");
+
+        Process process = pb.start();
+        try {
+            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                fail("./run-demo --walkthrough did not finish within " + TIMEOUT + "\n" + tail(output));
+            }
+            assertEquals(0, process.exitValue(), () -> "./run-demo --walkthrough failed\n" + tail(output));
+            String out = Files.readString(output, StandardCharsets.UTF_8);
+            assertTrue(out.contains("Walkthrough OK"), () -> tail(output));
+            assertTrue(out.contains("Step 8/8"), () -> tail(output));
+        } finally {
+            stop(process, demoDir);
+        }
+        assertNoLeftovers(demoDir);
+    }
+
+    /** Stops run-demo and everything it started, by PID: TERM first (its trap stops its children), then KILL. */
+    private static void stop(Process process, Path demoDir) throws InterruptedException {
+        if (process.isAlive()) {
+            List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+            process.destroy();
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+            for (ProcessHandle p : tree) {
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        for (ProcessHandle p : recordedProcesses(demoDir)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+
+    private static void assertNoLeftovers(Path demoDir) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<ProcessHandle> left = recordedProcesses(demoDir);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            left = recordedProcesses(demoDir);
+        }
+        assertTrue(left.isEmpty(), () -> "run-demo left processes running: " + recordedProcesses(demoDir));
+    }
+
+    /** Live processes whose PIDs run-demo recorded under DEMO_DIR/pids and that still look like its own. */
+    private static List<ProcessHandle> recordedProcesses(Path demoDir) {
+        List<ProcessHandle> found = new ArrayList<>();
+        Path pids = demoDir.resolve("pids");
+        if (!Files.isDirectory(pids)) {
+            return found;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(pids, "*.pid")) {
+            for (Path f : files) {
+                String text = Files.readString(f).trim();
+                if (!text.matches("\\d+")) {
+                    continue;
+                }
+                ProcessHandle.of(Long.parseLong(text)).filter(ProcessHandle::isAlive).filter(p -> {
+                    String cmd = p.info().commandLine().orElse("");
+                    return cmd.contains("kc.sh") || cmd.contains("keycloak") || cmd.contains("obo-demo-apis")
+                            || cmd.contains("run-demo");
+                }).ifPresent(found::add);
+            }
+        } catch (IOException e) {
+            // nothing recorded
+        }
+        return found;
+    }
+
+    private static List<Integer> freePorts(int n) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                sockets.add(s);
+                ports.add(s.getLocalPort());
+            }
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+        return ports;
+    }
+
+    private static String tail(Path output) {
+        try {
+            List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+}
