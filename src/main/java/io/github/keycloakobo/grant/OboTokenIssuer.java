@@ -46,8 +46,17 @@ final class OboTokenIssuer {
         RealmModel realm = call.realm();
         ClientModel client = call.client();
 
+        if (!TokenManager.verifyConsentStillAvailable(session, subject.user(), client, null, allow.scopeParameter())) {
+            throw new OboDeniedException(OAuthError.INVALID_SCOPE, "consent_missing",
+                    "The user has not consented to the scopes of client '" + client.getClientId() + "'");
+        }
         UserSessionModel userSession = sessionFor(session, subject.userSession(), allow.refreshToken());
-        AuthenticatedClientSessionModel clientSession = userSession.getAuthenticatedClientSessionByClient(client.getId());
+        // A transient copy made just now has no client sessions. Asking it for one would not just answer null: the
+        // persistent-sessions store looks the (user session id, client) pair up in its cache and then in the database,
+        // and would even hand back the persistent client session a refresh-token exchange left there.
+        AuthenticatedClientSessionModel clientSession = userSession == subject.userSession()
+                ? userSession.getAuthenticatedClientSessionByClient(client.getId())
+                : null;
         if (clientSession == null) {
             clientSession = session.sessions().createClientSession(realm, client, userSession);
         }
@@ -62,19 +71,18 @@ final class OboTokenIssuer {
             call.clientAuthAttributes().forEach(userSession::setNote);
         }
 
-        if (!TokenManager.verifyConsentStillAvailable(session, subject.user(), client, null, allow.scopeParameter())) {
-            throw new OboDeniedException(OAuthError.INVALID_SCOPE, "consent_missing",
-                    "The user has not consented to the scopes of client '" + client.getClientId() + "'");
-        }
         Set<String> restricted = new HashSet<>(allow.restrictedScopes());
         if (call.restrictedScopes() != null) {
             restricted.retainAll(call.restrictedScopes());
         }
+        // Filter here rather than through Keycloak's restricted-scopes argument: that one matches by name and so
+        // would also drop the client itself, i.e. its own role scope mappings (fullScopeAllowed=false).
         Set<ClientScopeModel> clientScopes = TokenManager
                 .getRequestedClientScopes(session, allow.scopeParameter(), client, subject.user())
+                .filter(scope -> scope instanceof ClientModel || restricted.contains(scope.getName()))
                 .collect(Collectors.toSet());
         ClientSessionContext context = DefaultClientSessionContext
-                .fromClientSessionAndClientScopes(clientSession, clientScopes, restricted, session);
+                .fromClientSessionAndClientScopes(clientSession, clientScopes, null, session);
         context.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, targets.toArray(ClientModel[]::new));
         context.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
 
