@@ -1,10 +1,9 @@
 package io.github.keycloakobo.clientpolicy;
 
+import io.github.keycloakobo.spi.StatelessProviderFactory;
 import java.util.List;
 
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderFactory;
@@ -16,7 +15,8 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProviderF
  * {@code t(...)}), so they are message keys here, translated in {@code theme-resources/messages/messages_*.properties}.
  * The executor's own help text ({@link #getHelpText()}) is shown as is, in English.
  */
-public class OboPolicyExecutorFactory implements ClientPolicyExecutorProviderFactory {
+public class OboPolicyExecutorFactory implements ClientPolicyExecutorProviderFactory,
+        StatelessProviderFactory<ClientPolicyExecutorProvider> {
 
     public static final String PROVIDER_ID = "obo-policy";
 
@@ -36,17 +36,6 @@ public class OboPolicyExecutorFactory implements ClientPolicyExecutorProviderFac
         return new OboPolicyExecutor(session);
     }
 
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
-    }
 
     @Override
     public String getId() {

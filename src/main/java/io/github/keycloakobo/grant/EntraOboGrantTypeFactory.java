@@ -1,9 +1,8 @@
 package io.github.keycloakobo.grant;
 
-import org.keycloak.Config;
+import io.github.keycloakobo.spi.StatelessProviderFactory;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
 
@@ -12,7 +11,7 @@ import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
  * higher order) and keeps its shortcut {@code ag}, which is encoded in the {@code jti} of every token that grant
  * already issued.
  */
-public class EntraOboGrantTypeFactory implements OAuth2GrantTypeFactory {
+public class EntraOboGrantTypeFactory implements OAuth2GrantTypeFactory, StatelessProviderFactory<OAuth2GrantType> {
 
     public static final int ORDER = 100;
 
@@ -31,17 +30,6 @@ public class EntraOboGrantTypeFactory implements OAuth2GrantTypeFactory {
         return new EntraOboGrantType(session);
     }
 
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
-    }
 
     @Override
     public int order() {

@@ -1,13 +1,12 @@
 package io.github.keycloakobo.grant;
 
-import org.keycloak.Config;
+import io.github.keycloakobo.spi.StatelessProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.TokenExchangeProvider;
 import org.keycloak.protocol.oidc.TokenExchangeProviderFactory;
 
 /** Registers {@link OboTokenExchangeProvider} ahead of Keycloak's standard (order 10) and legacy (0) providers. */
-public class OboTokenExchangeProviderFactory implements TokenExchangeProviderFactory {
+public class OboTokenExchangeProviderFactory implements TokenExchangeProviderFactory, StatelessProviderFactory<TokenExchangeProvider> {
 
     public static final String ID = "obo";
     public static final int ORDER = 100;
@@ -19,17 +18,6 @@ public class OboTokenExchangeProviderFactory implements TokenExchangeProviderFac
         return INSTANCE;
     }
 
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
-    }
 
     @Override
     public String getId() {

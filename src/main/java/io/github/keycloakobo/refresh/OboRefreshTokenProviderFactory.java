@@ -1,13 +1,12 @@
 package io.github.keycloakobo.refresh;
 
-import org.keycloak.Config;
+import io.github.keycloakobo.spi.StatelessProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.refresh.RefreshTokenProvider;
 import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
 
 /** Registers {@link OboRefreshTokenProvider} ahead of Keycloak's default refresh-token provider. */
-public class OboRefreshTokenProviderFactory implements RefreshTokenProviderFactory {
+public class OboRefreshTokenProviderFactory implements RefreshTokenProviderFactory, StatelessProviderFactory<RefreshTokenProvider> {
 
     public static final String ID = "obo";
 
@@ -16,17 +15,6 @@ public class OboRefreshTokenProviderFactory implements RefreshTokenProviderFacto
         return new OboRefreshTokenProvider(session);
     }
 
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
-    }
 
     @Override
     public String getId() {
