@@ -11,7 +11,8 @@ import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory;
  * higher order) and keeps its shortcut {@code ag}, which is encoded in the {@code jti} of every token that grant
  * already issued.
  */
-public class EntraOboGrantTypeFactory implements OAuth2GrantTypeFactory, StatelessProviderFactory<OAuth2GrantType> {
+public class EntraOboGrantTypeFactory
+        implements OAuth2GrantTypeFactory, StatelessProviderFactory<OAuth2GrantType> {
 
     public static final int ORDER = 100;
 

@@ -6,7 +6,8 @@ import org.keycloak.protocol.oidc.TokenExchangeProvider;
 import org.keycloak.protocol.oidc.TokenExchangeProviderFactory;
 
 /** Registers {@link OboTokenExchangeProvider} ahead of Keycloak's standard (order 10) and legacy (0) providers. */
-public class OboTokenExchangeProviderFactory implements TokenExchangeProviderFactory, StatelessProviderFactory<TokenExchangeProvider> {
+public class OboTokenExchangeProviderFactory
+        implements TokenExchangeProviderFactory, StatelessProviderFactory<TokenExchangeProvider> {
 
     public static final String ID = "obo";
     public static final int ORDER = 100;

@@ -6,7 +6,8 @@ import org.keycloak.protocol.oidc.refresh.RefreshTokenProvider;
 import org.keycloak.protocol.oidc.refresh.RefreshTokenProviderFactory;
 
 /** Registers {@link OboRefreshTokenProvider} ahead of Keycloak's default refresh-token provider. */
-public class OboRefreshTokenProviderFactory implements RefreshTokenProviderFactory, StatelessProviderFactory<RefreshTokenProvider> {
+public class OboRefreshTokenProviderFactory
+        implements RefreshTokenProviderFactory, StatelessProviderFactory<RefreshTokenProvider> {
 
     public static final String ID = "obo";
 
