@@ -85,6 +85,10 @@ final class OboTokenIssuer {
                 .fromClientSessionAndClientScopes(clientSession, clientScopes, null, session);
         context.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, targets.toArray(ClientModel[]::new));
         context.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
+        // The answer of context.isOfflineTokenRequested(), which would otherwise look the realm's offline_access scope
+        // up by scanning every client scope of the realm (a realm-cache lookup per scope, on every exchange)
+        context.setAttribute(OAuth2Constants.OFFLINE_ACCESS, clientScopes.stream()
+                .anyMatch(scope -> !(scope instanceof ClientModel) && OAuth2Constants.OFFLINE_ACCESS.equals(scope.getName())));
 
         TokenManager.AccessTokenResponseBuilder builder = call.tokenManager()
                 .responseBuilder(realm, client, call.event(), session, userSession, context)
