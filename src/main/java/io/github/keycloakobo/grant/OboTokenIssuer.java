@@ -2,8 +2,10 @@ package io.github.keycloakobo.grant;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.github.keycloakobo.policy.Decision;
 import io.github.keycloakobo.policy.OAuthError;
@@ -40,8 +42,12 @@ final class OboTokenIssuer {
     private OboTokenIssuer() {
     }
 
+    /**
+     * @param defaultScopes the source client's default client scopes, as the caller already read them for the policy
+     */
     static AccessTokenResponse issue(ExchangeCall call, SubjectTokenVerifier.VerifiedSubject subject,
-                                     Decision.Allow allow, List<ClientModel> targets, String issuer) {
+                                     Decision.Allow allow, List<ClientModel> targets, String issuer,
+                                     Map<String, ClientScopeModel> defaultScopes) {
         KeycloakSession session = call.session();
         RealmModel realm = call.realm();
         ClientModel client = call.client();
@@ -77,8 +83,12 @@ final class OboTokenIssuer {
         }
         // Filter here rather than through Keycloak's restricted-scopes argument: that one matches by name and so
         // would also drop the client itself, i.e. its own role scope mappings (fullScopeAllowed=false).
-        Set<ClientScopeModel> clientScopes = TokenManager
-                .getRequestedClientScopes(session, allow.scopeParameter(), client, subject.user())
+        Stream<ClientScopeModel> requested = allow.scopeParameter().isEmpty()
+                // exactly what getRequestedClientScopes answers without scope parameter (the default client scopes and
+                // the client itself), without reading the client's scopes from the realm cache a second time
+                ? Stream.concat(defaultScopes.values().stream(), Stream.of(client)).distinct()
+                : TokenManager.getRequestedClientScopes(session, allow.scopeParameter(), client, subject.user());
+        Set<ClientScopeModel> clientScopes = requested
                 .filter(scope -> scope instanceof ClientModel || restricted.contains(scope.getName()))
                 .collect(Collectors.toSet());
         ClientSessionContext context = DefaultClientSessionContext

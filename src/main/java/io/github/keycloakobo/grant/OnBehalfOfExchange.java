@@ -101,9 +101,11 @@ final class OnBehalfOfExchange {
         RealmCeilings ceilings = Optional.ofNullable(session.getAttribute(REALM_CEILINGS_ATTRIBUTE, RealmCeilings.class))
                 .orElse(RealmCeilings.NONE);
         Map<String, Optional<Target>> targetCache = new HashMap<>();
+        // read once per request: the policy needs them, and so does the issuer (the default ones)
+        Map<String, ClientScopeModel> defaultScopes = client.getClientScopes(true);
         Decision decision = OboPolicyEngine.decide(request, subject.facts(), policy, ceilings,
                 id -> targetCache.computeIfAbsent(id, key -> findTarget(realm, key)),
-                sourceScopes(client), Time.currentTime());
+                sourceScopes(defaultScopes, client.getClientScopes(false)), Time.currentTime());
         if (decision instanceof Decision.Deny deny) {
             throw new OboDeniedException(deny.denial());
         }
@@ -113,7 +115,7 @@ final class OnBehalfOfExchange {
         for (String clientId : allow.audiences()) {
             targets.add(realm.getClientByClientId(clientId));
         }
-        AccessTokenResponse response = OboTokenIssuer.issue(call, subject, allow, targets, issuer);
+        AccessTokenResponse response = OboTokenIssuer.issue(call, subject, allow, targets, issuer, defaultScopes);
 
         event.detail(Details.AUDIENCE, Words.join(allow.audiences()));
         event.detail(Details.SCOPE, response.getScope() == null ? "" : response.getScope());
@@ -133,12 +135,13 @@ final class OnBehalfOfExchange {
                 Words.split(client.getAttribute(OboClientPolicy.RESOURCE))));
     }
 
-    private static List<SourceScope> sourceScopes(ClientModel client) {
+    private static List<SourceScope> sourceScopes(Map<String, ClientScopeModel> defaultScopes,
+                                                  Map<String, ClientScopeModel> optionalScopes) {
         List<SourceScope> scopes = new ArrayList<>();
-        for (ClientScopeModel scope : client.getClientScopes(true).values()) {
+        for (ClientScopeModel scope : defaultScopes.values()) {
             scopes.add(new SourceScope(scope.getName(), true, scope.isIncludeInTokenScope()));
         }
-        for (ClientScopeModel scope : client.getClientScopes(false).values()) {
+        for (ClientScopeModel scope : optionalScopes.values()) {
             scopes.add(new SourceScope(scope.getName(), false, scope.isIncludeInTokenScope()));
         }
         scopes.add(new SourceScope(OAuth2Constants.SCOPE_OPENID, false, true));
