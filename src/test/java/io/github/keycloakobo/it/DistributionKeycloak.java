@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -41,6 +42,12 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     private static final String ADMIN_USER = "admin";
     private static final String ADMIN_PASSWORD = "admin"; // test-only bootstrap admin
     private static final int LOG_TAIL_LINES = 80;
+    /**
+     * Server log levels of every test server: the extension's own category at debug, so that each of its log
+     * statements runs (and {@link LogLeakIT} can prove none of them prints a token), and Keycloak's event log at
+     * debug, so that successful events are logged with their details too.
+     */
+    static final String LOG_LEVEL = "--log-level=INFO,io.github.keycloakobo:debug,org.keycloak.events:debug";
 
     /** The kc.sh process being built or started right now, for the shutdown hook. */
     private static volatile Process inFlight;
@@ -111,12 +118,18 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     }
 
     private static void build(Path home, Path buildLog) {
-        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "build", "--db=dev-mem",
-                "--health-enabled=true"));
+        List<String> options = new ArrayList<>(List.of("--db=dev-mem", "--health-enabled=true"));
         String features = ItConfig.features();
         if (!features.isEmpty()) {
-            cmd.add("--features=" + features);
+            options.add("--features=" + features);
         }
+        build(home, buildLog, options);
+    }
+
+    /** Runs {@code kc.sh build} with {@code options} in a prepared distribution copy (also for extra servers). */
+    static void build(Path home, Path buildLog, List<String> options) {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "build"));
+        cmd.addAll(options);
         ProcessBuilder pb = newProcessBuilder(home, cmd, buildLog);
         long t0 = System.nanoTime();
         try {
@@ -138,14 +151,25 @@ public final class DistributionKeycloak implements KeycloakRuntime {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted during kc.sh build", e);
         }
-        log("kc.sh build%s done in %d ms", features.isEmpty() ? "" : " --features=" + features, ms(t0));
+        log("kc.sh build %s done in %d ms", String.join(" ", options), ms(t0));
     }
 
     private static DistributionKeycloak launch(Path workDir, Path home, Path pidFile, Path logFile, int httpPort,
             int managementPort) {
-        List<String> cmd = List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
+        return launch(workDir, home, pidFile, logFile, httpPort, managementPort, List.of("--cache=local"));
+    }
+
+    /**
+     * Starts a built distribution on 127.0.0.1 with the options every test server gets plus {@code options} (e.g.
+     * the database and cache options of a cluster node) and waits until it is ready. The PID file lists the new
+     * server's processes.
+     */
+    static DistributionKeycloak launch(Path workDir, Path home, Path pidFile, Path logFile, int httpPort,
+            int managementPort, List<String> options) {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--http-enabled=true", "--http-host=127.0.0.1", "--http-port=" + httpPort,
-                "--http-management-port=" + managementPort, "--hostname-strict=false", "--cache=local");
+                "--http-management-port=" + managementPort, "--hostname-strict=false", LOG_LEVEL));
+        cmd.addAll(options);
         ProcessBuilder pb = newProcessBuilder(home, cmd, logFile);
         Process p;
         try {
@@ -244,6 +268,12 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     @Override
     public Path logFile() {
         return logFile;
+    }
+
+    @Override
+    public OptionalLong serverPid() {
+        return process.descendants().filter(h -> commandLine(h).contains("java")).mapToLong(ProcessHandle::pid)
+                .findFirst();
     }
 
     @Override
@@ -388,7 +418,7 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    static void copyTree(Path from, Path to) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -445,7 +475,7 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         System.out.println("[it-keycloak] " + String.format(format, args));
     }
 
-    private static final class PortInUseException extends IllegalStateException {
+    static final class PortInUseException extends IllegalStateException {
         private static final long serialVersionUID = 1L;
 
         PortInUseException(String message) {

@@ -30,6 +30,7 @@ public final class Form {
     /** Adds a parameter; a null value is skipped, so optional parameters can be passed through. */
     public Form add(String name, String value) {
         if (value != null) {
+            TokenRegistry.sentParameter(name, value);
             entries.add(Map.entry(name, value));
         }
         return this;

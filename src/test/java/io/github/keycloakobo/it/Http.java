@@ -56,6 +56,7 @@ public final class Http {
 
     /** RFC 6749 section 2.3.1: client id and secret are form-encoded before being joined. */
     static String basicAuth(String user, String password) {
+        TokenRegistry.secret(password);
         String u = java.net.URLEncoder.encode(user, StandardCharsets.UTF_8);
         String p = java.net.URLEncoder.encode(password == null ? "" : password, StandardCharsets.UTF_8);
         return "Basic " + Base64.getEncoder().encodeToString((u + ":" + p).getBytes(StandardCharsets.UTF_8));

@@ -23,6 +23,7 @@ public final class HttpResult {
         this.body = body == null ? "" : body;
         this.headers = headers;
         this.json = Json.parseOrMissing(this.body);
+        TokenRegistry.received(this.json);
     }
 
     public int status() {

@@ -34,6 +34,7 @@ public final class Jwt {
         if (token == null) {
             throw new IllegalArgumentException("no token");
         }
+        TokenRegistry.token(token);
         try {
             JWSObject jws = JWSObject.parse(token);
             return new Jwt(Json.parse(jws.getHeader().toString()), Json.parse(jws.getPayload().toString()));
@@ -140,7 +141,9 @@ public final class Jwt {
         } catch (JOSEException e) {
             throw new IllegalStateException(e);
         }
-        return jws.serialize();
+        String token = jws.serialize();
+        TokenRegistry.token(token);
+        return token;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.github.keycloakobo.it;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A running Keycloak server that the integration tests talk to over HTTP.
@@ -17,6 +18,11 @@ public interface KeycloakRuntime {
 
     /** File that receives the server's console output. */
     Path logFile();
+
+    /** PID of the server's JVM where it runs as a local process (for {@code jcmd}); empty otherwise. */
+    default OptionalLong serverPid() {
+        return OptionalLong.empty();
+    }
 
     /** Short human-readable description, for test output. */
     String describe();

@@ -32,7 +32,11 @@ public final class TestRealm {
 
     /** Creates a fresh realm named after {@code prefix} plus a random suffix on the shared test server. */
     public static TestRealm create(String prefix) {
-        KeycloakRuntime kc = TestKeycloak.get();
+        return create(TestKeycloak.get(), prefix);
+    }
+
+    /** Same, on another server (e.g. a node of {@link ClusterIT}). */
+    public static TestRealm create(KeycloakRuntime kc, String prefix) {
         AdminApi admin = new AdminApi(kc.baseUrl());
         String name = prefix.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-"
                 + Integer.toHexString(RANDOM.nextInt(0x1000000));
