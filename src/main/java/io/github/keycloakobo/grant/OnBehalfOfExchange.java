@@ -101,11 +101,14 @@ final class OnBehalfOfExchange {
         RealmCeilings ceilings = Optional.ofNullable(session.getAttribute(REALM_CEILINGS_ATTRIBUTE, RealmCeilings.class))
                 .orElse(RealmCeilings.NONE);
         Map<String, Optional<Target>> targetCache = new HashMap<>();
-        // read once per request: the policy needs them, and so does the issuer (the default ones)
+        // read once per request: the policy needs them, and so does the issuer (the default ones). Optional scopes
+        // only matter when the request names scopes: without a scope parameter none of them can be in the token, so
+        // the policy's answer for them would restrict nothing.
         Map<String, ClientScopeModel> defaultScopes = client.getClientScopes(true);
+        Map<String, ClientScopeModel> optionalScopes = request.scopes().isEmpty() ? Map.of() : client.getClientScopes(false);
         Decision decision = OboPolicyEngine.decide(request, subject.facts(), policy, ceilings,
                 id -> targetCache.computeIfAbsent(id, key -> findTarget(realm, key)),
-                sourceScopes(defaultScopes, client.getClientScopes(false)), Time.currentTime());
+                sourceScopes(defaultScopes, optionalScopes), Time.currentTime());
         if (decision instanceof Decision.Deny deny) {
             throw new OboDeniedException(deny.denial());
         }
