@@ -12,6 +12,7 @@ import io.github.keycloakobo.policy.OAuthError;
 import io.github.keycloakobo.policy.OboDeniedException;
 import io.github.keycloakobo.policy.TokenTypes;
 import org.keycloak.OAuth2Constants;
+import org.keycloak.device.DeviceActivityManager;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
@@ -20,6 +21,7 @@ import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.UserSessionModelDelegate;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
@@ -144,7 +146,35 @@ final class OboTokenIssuer {
             }
             return subjectSession;
         }
-        return persistent ? UserSessionUtil.createTransientUserSession(session, subjectSession) : subjectSession;
+        return persistent ? transientCopy(session, subjectSession) : subjectSession;
+    }
+
+    /** The note in which Keycloak keeps the user's device (DeviceActivityManager.DEVICE_NOTE, private there). */
+    private static final String DEVICE_NOTE = "KC_DEVICE_NOTE";
+
+    /**
+     * What {@code UserSessionUtil.createTransientUserSession} returns, without its detour through
+     * {@code UserSessionManager}: that one parses the calling API's User-Agent into a device note (a JSON document,
+     * Base64-encoded) and then overwrites it with the subject session's own device note when copying the notes. Here
+     * the device is derived from the request only when the subject session has none, as the end result was.
+     */
+    private static UserSessionModel transientCopy(KeycloakSession session, UserSessionModel original) {
+        UserSessionModel copy = session.sessions().createUserSession(original.getId(), original.getRealm(),
+                original.getUser(), original.getLoginUsername(), original.getIpAddress(), original.getAuthMethod(),
+                original.isRememberMe(), original.getBrokerSessionId(), original.getBrokerUserId(),
+                UserSessionModel.SessionPersistenceState.TRANSIENT);
+        if (original.getNote(DEVICE_NOTE) == null) {
+            DeviceActivityManager.attachDevice(copy, session);
+        }
+        original.getNotes().forEach(copy::setNote);
+        copy.setNote(Constants.CREATED_FROM_PERSISTENT, original.isOffline()
+                ? Constants.CREATED_FROM_PERSISTENT_OFFLINE : Constants.CREATED_FROM_PERSISTENT_ONLINE);
+        return new UserSessionModelDelegate(copy) {
+            @Override
+            public int getStarted() {
+                return original.getStarted();
+            }
+        };
     }
 
     private static String levelOfAuthentication(SubjectTokenVerifier.VerifiedSubject subject) {
