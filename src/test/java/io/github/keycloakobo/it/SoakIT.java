@@ -48,7 +48,8 @@ class SoakIT extends AbstractOboIT {
     /** Allowed heap growth after GC: this fraction of the baseline plus a fixed slack. */
     private static final double HEAP_GROWTH_FRACTION = 0.10;
     private static final long HEAP_SLACK_BYTES = 24L * 1024 * 1024;
-    private static final int MAX_IN_FLIGHT = 64;
+    /** Requests queued or in flight at most (10 s of the default rate): a server stall beyond that skips requests. */
+    private static final int MAX_IN_FLIGHT = 200;
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
 
     private record Kind(String name, boolean good, String expectedError, Supplier<HttpResult> request) {
@@ -174,7 +175,7 @@ class SoakIT extends AbstractOboIT {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>(total));
         Map<String, Integer> failures = new ConcurrentHashMap<>();
         Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-        ExecutorService workers = Executors.newFixedThreadPool(8);
+        ExecutorService workers = Executors.newFixedThreadPool(16);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         long t0 = System.nanoTime();
         ticker.scheduleAtFixedRate(() -> {
