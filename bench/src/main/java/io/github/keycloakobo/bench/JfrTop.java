@@ -20,7 +20,8 @@ import jdk.jfr.consumer.RecordingFile;
  * Reads a JFR recording of the Keycloak JVM and prints where the token endpoint spends its CPU: the share of
  * execution samples in well-known parts of an exchange (inclusive), the hottest Keycloak/extension methods
  * (inclusive), the hottest leaf methods (self), and the main allocation sites. Usage:
- * {@code java -cp bench/target/classes io.github.keycloakobo.bench.JfrTop file.jfr [top]}.
+ * {@code java -cp bench/target/classes io.github.keycloakobo.bench.JfrTop bench/results/tmp/profile.jfr
+ * bench/results/tmp/profile-windows.txt obo}.
  */
 public final class JfrTop {
 
@@ -55,6 +56,36 @@ public final class JfrTop {
         PARTS.put("token context encoder (jti)", List.of("TokenContextEncoder"));
     }
 
+    /**
+     * Exclusive buckets for the floor analysis: each sample goes to the first bucket (in this order) one of whose
+     * markers appears anywhere in its stack, so nested work is counted once, in the most specific bucket.
+     */
+    static final Map<String, List<String>> BUCKETS = new LinkedHashMap<>();
+
+    static {
+        BUCKETS.put("token signature (RSA sign)", List.of("java.security.Signature.sign"));
+        BUCKETS.put("token encoding, post-processors, response", List.of(
+                "TokenManager$AccessTokenResponseBuilder.build"));
+        BUCKETS.put("token claims: initToken + protocol mappers", List.of("TokenManager.createClientAccessToken"));
+        BUCKETS.put("subject token verification (parse, signature, session, user)", List.of(
+                "keycloakobo.grant.SubjectTokenVerifier.verify", "AuthenticationManager.verifyIdentityToken"));
+        BUCKETS.put("built-in only: authentication session + client-session lookup", List.of(
+                "TokenManager.attachAuthenticationSession", "AuthenticationSessionManager.",
+                "AbstractTokenExchangeProvider.createSessionModel", "UserSessionAdapter.getAuthenticatedClientSessionByClient"));
+        BUCKETS.put("session plumbing (transient user/client session, client session context)", List.of(
+                "OboTokenIssuer.sessionFor", "OboTokenIssuer.transientCopy", "PersistentUserSessionProvider.createClientSession",
+                "DefaultClientSessionContext.", "TokenManager.getRequestedClientScopes"));
+        BUCKETS.put("exchange logic (policy, client scopes, targets, events)", List.of(
+                "keycloakobo.grant.OnBehalfOfExchange.", "keycloakobo.policy.",
+                "StandardTokenExchangeProvider.", "AbstractTokenExchangeProvider."));
+        BUCKETS.put("grant dispatch + client policies", List.of("TokenExchangeGrantType.process"));
+        BUCKETS.put("token endpoint: client auth, form sanitizing, checks", List.of(
+                "org.keycloak.protocol.oidc.endpoints.TokenEndpoint."));
+        BUCKETS.put("Keycloak session close (transaction commit)", List.of("DefaultKeycloakSession.close"));
+        BUCKETS.put("HTTP: form parsing, JSON response writing, Vert.x/RESTEasy", List.of("io.netty.", "io.vertx.",
+                "org.jboss.resteasy.", "io.quarkus."));
+    }
+
     /** Methods whose direct callees are listed (a one-level call tree), when they appear in the samples. */
     static final List<String> FOCUS = List.of(
             "org.keycloak.protocol.oidc.endpoints.TokenEndpoint.processGrantRequest",
@@ -72,8 +103,19 @@ public final class JfrTop {
     private JfrTop() {
     }
 
+    /** {@code JfrTop <file.jfr> [<windows file> <label>]}: everything, or one exchange's windows of a bench profile. */
     public static void main(String[] args) throws IOException {
-        System.out.print(summarize(Path.of(args[0]), null, args.length > 1 ? Integer.parseInt(args[1]) : 40));
+        List<Instant[]> windows = null;
+        if (args.length >= 3) {
+            windows = new java.util.ArrayList<>();
+            for (String line : java.nio.file.Files.readAllLines(Path.of(args[1]))) {
+                String[] w = line.split(" ");
+                if (w[0].equals(args[2])) {
+                    windows.add(new Instant[] {Instant.parse(w[1]), Instant.parse(w[2])});
+                }
+            }
+        }
+        System.out.print(summarize(Path.of(args[0]), windows, 40));
     }
 
     static boolean inWindows(RecordedEvent e, List<Instant[]> windows) {
@@ -105,6 +147,9 @@ public final class JfrTop {
         Map<String, Integer> inclusive = new HashMap<>();
         Map<String, Integer> parts = new LinkedHashMap<>();
         PARTS.keySet().forEach(k -> parts.put(k, 0));
+        Map<String, Integer> buckets = new LinkedHashMap<>();
+        BUCKETS.keySet().forEach(k -> buckets.put(k, 0));
+        buckets.put("other (background threads, JVM)", 0);
         Map<String, Map<String, Integer>> callees = new LinkedHashMap<>();
         FOCUS.forEach(f -> callees.put(f, new HashMap<>()));
         Map<String, Long> alloc = new HashMap<>();
@@ -138,6 +183,14 @@ public final class JfrTop {
                         c.merge(frameName(frames.get(i - 1)), 1, Integer::sum);
                     }
                 }
+                String bucket = "other (background threads, JVM)";
+                for (var bk : BUCKETS.entrySet()) {
+                    if (seen.stream().anyMatch(n -> bk.getValue().stream().anyMatch(n::contains))) {
+                        bucket = bk.getKey();
+                        break;
+                    }
+                }
+                buckets.merge(bucket, 1, Integer::sum);
                 for (var p : PARTS.entrySet()) {
                     if (seen.stream().anyMatch(n -> p.getValue().stream().anyMatch(n::contains))) {
                         parts.merge(p.getKey(), 1, Integer::sum);
@@ -161,7 +214,11 @@ public final class JfrTop {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%d execution samples, %d (%.0f%%) inside TokenEndpoint%n%n", samples,
                 inEndpoint, pct(inEndpoint, samples)));
-        b.append("## Parts of the exchange (inclusive, % of all samples)\n");
+        b.append("## Where the CPU goes (exclusive buckets, % of all samples)\n");
+        for (var bk : buckets.entrySet()) {
+            b.append(String.format(Locale.ROOT, "%6.1f%%  %s%n", pct(bk.getValue(), total), bk.getKey()));
+        }
+        b.append("\n## Parts of the exchange (inclusive, % of all samples)\n");
         for (var p : parts.entrySet()) {
             if (p.getValue() > 0) {
                 b.append(String.format(Locale.ROOT, "%6.1f%%  %s%n", pct(p.getValue(), samples), p.getKey()));

@@ -144,11 +144,15 @@ public final class LoadDriver {
             }
             idleCores.add(idleServerCores(2000));
             for (var e : phases.entrySet()) {
+                // A B B A (then B A A B in the next round), each half the requests: a drift of the machine's load
+                // during the round hits both exchanges alike
                 Exchange[] order = round % 2 == 0
-                        ? new Exchange[] {Exchange.OBO, Exchange.BUILTIN}
-                        : new Exchange[] {Exchange.BUILTIN, Exchange.OBO};
-                for (Exchange x : order) {
-                    PhaseResult r = phase(x, e.getKey(), e.getValue());
+                        ? new Exchange[] {Exchange.OBO, Exchange.BUILTIN, Exchange.BUILTIN, Exchange.OBO}
+                        : new Exchange[] {Exchange.BUILTIN, Exchange.OBO, Exchange.OBO, Exchange.BUILTIN};
+                for (int i = 0; i < order.length; i++) {
+                    Exchange x = order[i];
+                    PhaseResult r = phase(x, e.getKey(), i < 2 ? e.getValue() / 2 : e.getValue() - e.getValue() / 2);
+                    r.round = round;
                     results.computeIfAbsent(key(x, e.getKey()), k -> new ArrayList<>()).add(r);
                     log("round %d %-7s c=%-2d %5d req %7.1f req/s p50 %6.2f ms p99 %6.2f ms cpu %.3f ms/exch"
                                     + " other-load %.2f cores%s",
@@ -158,6 +162,7 @@ public final class LoadDriver {
             }
             roundsDone++;
         }
+        Map<String, Object> sessions = sessionCounts();
         long liveHeapAfter = probe.liveHeapBytes();
         long rssAfter = probe.rssBytes();
 
@@ -166,6 +171,7 @@ public final class LoadDriver {
             profile = profile(Integer.parseInt(opts.getOrDefault("profile-requests", "8000")));
         }
 
+        sanity.put("sessions_after_measured_rounds", sessions);
         Report report = new Report(this, results, phases.keySet(), roundsDone, sanity, startupCpu,
                 liveHeapBefore, liveHeapAfter, rssBefore, rssAfter, profile);
         report.write();
@@ -286,10 +292,49 @@ public final class LoadDriver {
         return out;
     }
 
+    /**
+     * Active and offline sessions per client of the bench realm (admin API), after all those exchanges: the user
+     * sessions of the logins only, with no client session of either source client (both exchanges must keep their
+     * sessions transient). Null when no admin password was handed over.
+     */
+    Map<String, Object> sessionCounts() throws Exception {
+        String password = System.getenv("BENCH_ADMIN_PASSWORD");
+        if (password == null || password.isEmpty()) {
+            return null;
+        }
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(
+                        URI.create(base + "/realms/master/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form("grant_type", "password", "client_id", "admin-cli",
+                        "username", "bench-admin", "password", password)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (login.statusCode() != 200) {
+            log("admin login failed (%d): session counts not checked", login.statusCode());
+            return null;
+        }
+        String admin = (String) MiniJson.object(login.body()).get("access_token");
+        HttpResponse<String> stats = http.send(HttpRequest.newBuilder(
+                        URI.create(base + "/admin/realms/" + REALM + "/client-session-stats"))
+                .header("Authorization", "Bearer " + admin).GET().build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Object o : (List<?>) MiniJson.parse(stats.body())) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            out.put(String.valueOf(m.get("clientId")), Map.of("active", count(m.get("active")),
+                    "offline", count(m.get("offline"))));
+        }
+        log("sessions per client after the measured rounds: %s", out);
+        return out;
+    }
+
+    static long count(Object v) {
+        return v == null ? 0 : (long) Double.parseDouble(String.valueOf(v));
+    }
+
     // ================================================================== measuring
 
     /** One measured phase: a fixed number of exchanges at a fixed concurrency. */
     static final class PhaseResult {
+        int round;
         String exchange;
         int concurrency;
         int requests;

@@ -97,7 +97,7 @@ final class Report {
             m.put("error_kinds", errorKinds);
             m.put("seconds", seconds);
             m.put("throughput_rps", throughput());
-            m.put("throughput_rps_per_round", roundThroughput);
+            m.put("throughput_rps_per_phase", roundThroughput);
             m.put("latency_ms", Map.of("p50", pct(50), "p95", pct(95), "p99", pct(99), "max", pct(100)));
             m.put("server_cpu_seconds", serverCpu);
             m.put("server_cpu_ms_per_exchange", cpuMs());
@@ -121,6 +121,7 @@ final class Report {
     final long rssBefore;
     final long rssAfter;
     final Map<String, Object> profile;
+    final Map<String, List<PhaseResult>> results;
     final Agg totalObo = new Agg("obo", 0);
     final Agg totalBuiltin = new Agg("builtin", 0);
 
@@ -137,6 +138,7 @@ final class Report {
         this.rssBefore = rssBefore;
         this.rssAfter = rssAfter;
         this.profile = profile;
+        this.results = results;
         for (int c : concurrencies) {
             for (Exchange x : Exchange.values()) {
                 Agg a = new Agg(x.label, c);
@@ -169,6 +171,61 @@ final class Report {
         return get(Exchange.OBO, peak()).pct(99) / get(Exchange.BUILTIN, peak()).pct(99);
     }
 
+    /** Sums of one exchange's phases in one round (at one concurrency, or all when {@code c} is 0). */
+    double[] roundSums(Exchange x, int round, int c) {
+        double[] t = new double[4]; // requests, seconds, server cpu, count
+        for (int conc : concurrencies) {
+            if (c != 0 && conc != c) {
+                continue;
+            }
+            for (PhaseResult r : results.getOrDefault(LoadDriver.key(x, conc), List.of())) {
+                if (r.round == round) {
+                    t[0] += r.requests;
+                    t[1] += r.seconds;
+                    t[2] += r.serverCpu;
+                    t[3]++;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** obo/builtin throughput at {@code c} in each round. */
+    List<Double> roundThroughputRatios(int c) {
+        List<Double> out = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            double[] o = roundSums(Exchange.OBO, r, c);
+            double[] b = roundSums(Exchange.BUILTIN, r, c);
+            if (o[3] > 0 && b[3] > 0) {
+                out.add((o[0] / o[1]) / (b[0] / b[1]));
+            }
+        }
+        return out;
+    }
+
+    /** obo/builtin server CPU per exchange over all concurrencies, in each round. */
+    List<Double> roundCpuRatios() {
+        List<Double> out = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            double[] o = roundSums(Exchange.OBO, r, 0);
+            double[] b = roundSums(Exchange.BUILTIN, r, 0);
+            if (o[3] > 0 && b[3] > 0) {
+                out.add((o[2] / o[0]) / (b[2] / b[0]));
+            }
+        }
+        return out;
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> v = new ArrayList<>(values);
+        v.sort(Double::compare);
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
     int errors() {
         return totalObo.errors + totalBuiltin.errors;
     }
@@ -189,6 +246,10 @@ final class Report {
         Files.writeString(d.outDir.resolve("results.md"), markdown());
         LoadDriver.log("wrote %s and %s", d.outDir.resolve("results.json"), d.outDir.resolve("results.md"));
         System.out.print(markdown());
+    }
+
+    static String fmt(List<Double> ratios) {
+        return ratios.stream().map(v -> String.format(Locale.ROOT, "x%.2f", v)).toList().toString();
     }
 
     String date() {
@@ -239,6 +300,10 @@ final class Report {
             ratios.put("cpu_per_exchange_at_" + c, o.cpuMs() / b.cpuMs());
             ratios.put("p99_at_" + c, o.pct(99) / b.pct(99));
         }
+        ratios.put("throughput_at_" + peak() + "_per_round", roundThroughputRatios(peak()));
+        ratios.put("throughput_at_" + peak() + "_median_of_rounds", median(roundThroughputRatios(peak())));
+        ratios.put("cpu_per_exchange_per_round", roundCpuRatios());
+        ratios.put("cpu_per_exchange_median_of_rounds", median(roundCpuRatios()));
         m.put("obo_over_builtin", ratios);
         m.put("targets", Map.of("throughput_min", TARGET_THROUGHPUT, "cpu_max", TARGET_CPU, "p99_max", TARGET_P99,
                 "errors", 0, "met", targetsMet()));
@@ -259,7 +324,7 @@ final class Report {
         b.append(String.format(Locale.ROOT, "%d rounds x (%s requests per exchange and concurrency), exchanges "
                         + "alternating, %d user tokens; errors: %d.%n%n", rounds,
                 d.opts.getOrDefault("phases", "1:600,4:1500,16:3000"), d.tokens.size(), errors()));
-        b.append("| conc. | exchange | req/s | (min-max per round) | p50 ms | p95 ms | p99 ms "
+        b.append("| conc. | exchange | req/s | (min-max per phase) | p50 ms | p95 ms | p99 ms "
                 + "| server CPU ms/exch. | server alloc KB/exch. | errors |\n");
         b.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int c : concurrencies) {
@@ -285,6 +350,9 @@ final class Report {
                         + "(x%.2f); load driver CPU per exchange obo %.3f ms, builtin %.3f ms.%n",
                 totalObo.cpuMs(), totalBuiltin.cpuMs(), cpuRatio(), totalObo.driverCpu * 1000 / totalObo.requests,
                 totalBuiltin.driverCpu * 1000 / totalBuiltin.requests));
+        b.append(String.format(Locale.ROOT, "Per round (obo/builtin, same round): throughput@%d %s (median x%.2f); "
+                        + "CPU per exchange %s (median x%.2f).%n", peak(), fmt(roundThroughputRatios(peak())),
+                median(roundThroughputRatios(peak())), fmt(roundCpuRatios()), median(roundCpuRatios())));
         b.append(String.format(Locale.ROOT, "Server CPU at rest before each round: %s cores (included in the "
                 + "CPU per exchange above, equally for both).%n", d.idleCores.stream()
                 .map(v -> String.format(Locale.ROOT, "%.3f", v)).toList()));
@@ -294,6 +362,11 @@ final class Report {
         b.append(String.format(Locale.ROOT, "Targets (throughput@%d >= x%.2f, CPU/exchange <= x%.2f, p99@%d <= x%.2f, "
                         + "0 errors): %s.%n", peak(), TARGET_THROUGHPUT, TARGET_CPU, peak(), TARGET_P99,
                 targetsMet() ? "met" : "NOT met"));
+        Object sessions = sanity.get("sessions_after_measured_rounds");
+        if (sessions != null) {
+            b.append("Sessions per client after the measured rounds (admin API client-session-stats): ")
+                    .append(sessions).append(".\n");
+        }
         if (!totalObo.errorKinds.isEmpty() || !totalBuiltin.errorKinds.isEmpty()) {
             b.append("Errors: obo ").append(totalObo.errorKinds).append(", builtin ")
                     .append(totalBuiltin.errorKinds).append("\n");
