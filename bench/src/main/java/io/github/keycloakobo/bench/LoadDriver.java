@@ -168,7 +168,8 @@ public final class LoadDriver {
 
         Map<String, Object> profile = null;
         if (Boolean.parseBoolean(opts.getOrDefault("profile", "false"))) {
-            profile = profile(Integer.parseInt(opts.getOrDefault("profile-requests", "8000")));
+            profile = profile(Integer.parseInt(opts.getOrDefault("profile-requests", "8000")),
+                    Integer.parseInt(opts.getOrDefault("profile-concurrency", "16")));
         }
 
         sanity.put("sessions_after_measured_rounds", sessions);
@@ -342,6 +343,8 @@ public final class LoadDriver {
         Map<String, Integer> errorKinds = new TreeMap<>();
         double seconds;
         double serverCpu;
+        double systemCpu;
+        long contextSwitches;
         double driverCpu;
         double machineBusy;
         long[] latenciesNanos;
@@ -420,6 +423,8 @@ public final class LoadDriver {
             });
         }
         ServerProbe.Metrics m0 = probe.metrics();
+        long cs0 = probe.contextSwitches();
+        double sys0 = probe.systemCpuSeconds();
         double cpu0 = probe.cpuSeconds();
         double drv0 = ServerProbe.driverCpuSeconds();
         double busy0 = probe.machineBusySeconds();
@@ -433,7 +438,11 @@ public final class LoadDriver {
         double busy1 = probe.machineBusySeconds();
         double drv1 = ServerProbe.driverCpuSeconds();
         double cpu1 = probe.cpuSeconds();
+        double sys1 = probe.systemCpuSeconds();
+        long cs1 = probe.contextSwitches();
         ServerProbe.Metrics m1 = probe.metrics();
+        r.systemCpu = sys1 - sys0;
+        r.contextSwitches = cs0 < 0 || cs1 < 0 ? -1 : cs1 - cs0;
         pool.shutdown();
         if (fatal.get() != null) {
             throw new IllegalStateException("load thread failed", fatal.get());
@@ -502,7 +511,7 @@ public final class LoadDriver {
      * One JFR recording (settings=profile) over a warm-up and then each exchange alone at concurrency 16, alternating
      * in two halves; JfrTop summarises the samples of each exchange's time windows.
      */
-    Map<String, Object> profile(int requests) throws Exception {
+    Map<String, Object> profile(int requests, int concurrency) throws Exception {
         Map<String, Object> out = new LinkedHashMap<>();
         Path jfr = tmpDir.resolve("profile.jfr").toAbsolutePath();
         Files.deleteIfExists(jfr);
@@ -515,7 +524,7 @@ public final class LoadDriver {
         log("profiling: %s", probe.jcmd("JFR.start", "name=bench", "settings=" + settings).trim()
                 .replaceAll("\\s+", " "));
         for (Exchange x : Exchange.values()) {
-            phase(x, 16, Math.min(2000, requests / 2)); // settle after JFR start (not analysed)
+            phase(x, concurrency, Math.min(2000, requests / 2)); // settle after JFR start (not analysed)
         }
         Map<Exchange, List<Instant[]>> windows = new LinkedHashMap<>();
         Map<Exchange, double[]> totals = new LinkedHashMap<>(); // requests, seconds, server cpu
@@ -524,7 +533,7 @@ public final class LoadDriver {
                     : new Exchange[] {Exchange.OBO, Exchange.BUILTIN};
             for (Exchange x : order) {
                 Instant from = Instant.now();
-                PhaseResult r = phase(x, 16, requests / 2);
+                PhaseResult r = phase(x, concurrency, requests / 2);
                 windows.computeIfAbsent(x, k -> new ArrayList<>()).add(new Instant[] {from, Instant.now()});
                 double[] t = totals.computeIfAbsent(x, k -> new double[3]);
                 t[0] += r.requests;
@@ -541,7 +550,8 @@ public final class LoadDriver {
             double[] t = totals.get(x);
             Path summary = tmpDir.resolve("profile-" + x.label + ".txt");
             String text = JfrTop.summarize(jfr, windows.get(x), 40);
-            Files.writeString(summary, "# " + x.label + " exchange, concurrency 16, " + (int) t[0] + " requests, "
+            Files.writeString(summary, "# " + x.label + " exchange, concurrency " + concurrency + ", " + (int) t[0]
+                    + " requests, "
                     + String.format(Locale.ROOT, "%.1f req/s under JFR, %.3f ms server CPU/exchange%n",
                     t[0] / t[1], t[2] * 1000 / t[0]) + text);
             log("profile of %s written to %s", x.label, summary);

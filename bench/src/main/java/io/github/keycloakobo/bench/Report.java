@@ -35,6 +35,8 @@ final class Report {
         int errors;
         double seconds;
         double serverCpu;
+        double systemCpu;
+        long contextSwitches;
         double driverCpu;
         double otherCpu;
         double allocated;
@@ -55,6 +57,8 @@ final class Report {
             errors += r.errors;
             seconds += r.seconds;
             serverCpu += r.serverCpu;
+            systemCpu += r.systemCpu;
+            contextSwitches += Math.max(0, r.contextSwitches);
             driverCpu += r.driverCpu;
             otherCpu += Math.max(0, r.machineBusy - r.serverCpu - r.driverCpu);
             if (r.allocatedBytes < 0) {
@@ -101,6 +105,8 @@ final class Report {
             m.put("latency_ms", Map.of("p50", pct(50), "p95", pct(95), "p99", pct(99), "max", pct(100)));
             m.put("server_cpu_seconds", serverCpu);
             m.put("server_cpu_ms_per_exchange", cpuMs());
+            m.put("server_system_cpu_ms_per_exchange", systemCpu * 1000 / requests);
+            m.put("server_context_switches_per_exchange", (double) contextSwitches / requests);
             m.put("driver_cpu_ms_per_exchange", driverCpu * 1000 / requests);
             m.put("other_processes_cores", otherCpu / seconds);
             m.put("server_alloc_kb_per_exchange", allocKb());

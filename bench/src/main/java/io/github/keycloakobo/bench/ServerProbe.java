@@ -51,6 +51,38 @@ final class ServerProbe {
         }
     }
 
+    /** system (kernel) CPU seconds of the Keycloak JVM: system calls, context switches, network stack. */
+    double systemCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[12]) / clockTicks;
+        } catch (IOException e) {
+            throw new IllegalStateException("Keycloak process " + pid + " is gone", e);
+        }
+    }
+
+    /** Context switches of the Keycloak JVM's threads so far (voluntary + involuntary, from /proc/<pid>/task). */
+    long contextSwitches() {
+        long total = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            total += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        }
+                    }
+                } catch (IOException e) {
+                    // thread ended
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return total;
+    }
+
     /** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
     double machineBusySeconds() {
         try {
