@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -104,6 +105,35 @@ final class Http {
     }
 
     /** The bearer token of the request, or {@code null}. */
+    /** The caller's validated bearer token claims, or null after answering 401 (or 503 when keys are unreachable). */
+    static JWTClaimsSet authenticate(HttpExchange exchange, TokenValidator validator, String realm, String api)
+            throws IOException {
+        String token = bearerToken(exchange);
+        if (token == null) {
+            log(api, exchange, 401, "no bearer token");
+            unauthorized(exchange, realm, null, "a bearer token is required");
+            return null;
+        }
+        try {
+            return validator.validate(token);
+        } catch (TokenValidator.Rejected e) {
+            if (e.unavailable()) {
+                log(api, exchange, 503, e.getMessage());
+                json(exchange, 503, error("temporarily_unavailable", e.getMessage()));
+            } else {
+                log(api, exchange, 401, "invalid token: " + e.getMessage());
+                unauthorized(exchange, realm, "invalid_token", e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    /** One line per answered request; never the token. */
+    static void log(String api, HttpExchange exchange, int status, String detail) {
+        System.out.println(api + ": " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+                + " -> " + status + " (" + detail + ")");
+    }
+
     static String bearerToken(HttpExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
         if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {

@@ -25,6 +25,8 @@ import com.sun.net.httpserver.HttpExchange;
  */
 public final class InventoryApi implements AutoCloseable {
 
+    private static final String NAME = "inventory-api";
+
     static final List<Map<String, Object>> STOCK = List.of(
             item("TEA-001", "Mad Hatter's tea blend", 42, "wonderland-east"),
             item("CAKE-002", "EAT ME cake", 7, "wonderland-east"),
@@ -69,23 +71,8 @@ public final class InventoryApi implements AutoCloseable {
         if (!Http.isGet(exchange)) {
             return;
         }
-        String token = Http.bearerToken(exchange);
-        if (token == null) {
-            log(exchange, 401, "no bearer token");
-            Http.unauthorized(exchange, clientId, null, "a bearer token is required");
-            return;
-        }
-        JWTClaimsSet claims;
-        try {
-            claims = validator.validate(token);
-        } catch (TokenValidator.Rejected e) {
-            if (e.unavailable()) {
-                log(exchange, 503, e.getMessage());
-                Http.json(exchange, 503, Http.error("temporarily_unavailable", e.getMessage()));
-            } else {
-                log(exchange, 401, "invalid token: " + e.getMessage());
-                Http.unauthorized(exchange, clientId, "invalid_token", e.getMessage());
-            }
+        JWTClaimsSet claims = Http.authenticate(exchange, validator, clientId, NAME);
+        if (claims == null) {
             return;
         }
         Map<String, Object> served = served(claims);
@@ -148,8 +135,7 @@ public final class InventoryApi implements AutoCloseable {
     }
 
     private static void log(HttpExchange exchange, int status, String detail) {
-        System.out.println("inventory-api: " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
-                + " -> " + status + " (" + detail + ")");
+        Http.log(NAME, exchange, status, detail);
     }
 
     private static Map<String, Object> item(String sku, String name, int onHand, String warehouse) {

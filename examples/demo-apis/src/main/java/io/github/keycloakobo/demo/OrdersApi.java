@@ -33,6 +33,8 @@ import com.sun.net.httpserver.HttpExchange;
  */
 public final class OrdersApi implements AutoCloseable {
 
+    private static final String NAME = "orders-api";
+
     static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
     static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
 
@@ -106,25 +108,11 @@ public final class OrdersApi implements AutoCloseable {
             notFound(exchange);
             return;
         }
+        JWTClaimsSet caller = Http.authenticate(exchange, validator, clientId, NAME);
+        if (caller == null) {
+            return;
+        }
         String token = Http.bearerToken(exchange);
-        if (token == null) {
-            log(exchange, 401, "no bearer token");
-            Http.unauthorized(exchange, clientId, null, "a bearer token is required");
-            return;
-        }
-        JWTClaimsSet caller;
-        try {
-            caller = validator.validate(token);
-        } catch (TokenValidator.Rejected e) {
-            if (e.unavailable()) {
-                log(exchange, 503, e.getMessage());
-                Http.json(exchange, 503, Http.error("temporarily_unavailable", e.getMessage()));
-            } else {
-                log(exchange, 401, "invalid token: " + e.getMessage());
-                Http.unauthorized(exchange, clientId, "invalid_token", e.getMessage());
-            }
-            return;
-        }
         String user = String.valueOf(caller.getClaim("preferred_username"));
         try {
             Map<String, Object> exchanged = exchangeToken(token);
@@ -254,8 +242,7 @@ public final class OrdersApi implements AutoCloseable {
     }
 
     private static void log(HttpExchange exchange, int status, String detail) {
-        System.out.println("orders-api: " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
-                + " -> " + status + " (" + detail + ")");
+        Http.log(NAME, exchange, status, detail);
     }
 
     public static void main(String[] args) throws Exception {
