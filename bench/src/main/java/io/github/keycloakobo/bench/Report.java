@@ -43,6 +43,7 @@ final class Report {
         boolean allocatedKnown = true;
         double gcPause;
         long maxRss;
+        double maxHeapUsed = -1;
         final List<Double> roundThroughput = new ArrayList<>();
         final Map<String, Integer> errorKinds = new TreeMap<>();
         long[] latencies = new long[0];
@@ -68,6 +69,7 @@ final class Report {
                 gcPause += r.gcPauseSeconds;
             }
             maxRss = Math.max(maxRss, r.rssBytes);
+            maxHeapUsed = Math.max(maxHeapUsed, r.heapUsed);
             roundThroughput.add(r.throughput());
             r.errorKinds.forEach((k, v) -> errorKinds.merge(k, v, Integer::sum));
             long[] merged = Arrays.copyOf(latencies, latencies.length + r.latenciesNanos.length);
@@ -112,6 +114,7 @@ final class Report {
             m.put("server_alloc_kb_per_exchange", allocKb());
             m.put("server_gc_pause_ms_per_1000_exchanges", allocatedKnown ? gcPause * 1e6 / requests : null);
             m.put("server_rss_max_mib", maxRss / 1048576.0);
+            m.put("server_heap_used_max_mib_at_phase_end", maxHeapUsed < 0 ? null : maxHeapUsed / 1048576.0);
             return m;
         }
     }
@@ -246,11 +249,13 @@ final class Report {
                 && errors() == 0;
     }
 
+    /** The recorded results go to bench/results/; a profiling run (JFR distorts the numbers) only to tmp/. */
     void write() throws IOException {
-        Files.createDirectories(d.outDir);
-        Files.writeString(d.outDir.resolve("results.json"), MiniJson.write(json()));
-        Files.writeString(d.outDir.resolve("results.md"), markdown());
-        LoadDriver.log("wrote %s and %s", d.outDir.resolve("results.json"), d.outDir.resolve("results.md"));
+        Path dir = profile != null ? d.tmpDir : d.outDir;
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("results.json"), MiniJson.write(json()));
+        Files.writeString(dir.resolve("results.md"), markdown());
+        LoadDriver.log("wrote %s and %s", dir.resolve("results.json"), dir.resolve("results.md"));
         System.out.print(markdown());
     }
 
