@@ -100,15 +100,17 @@ final class OnBehalfOfExchange {
 
         RealmCeilings ceilings = Optional.ofNullable(session.getAttribute(REALM_CEILINGS_ATTRIBUTE, RealmCeilings.class))
                 .orElse(RealmCeilings.NONE);
-        Map<String, Optional<Target>> targetCache = new HashMap<>();
-        Map<String, ClientModel> targetClients = new HashMap<>(); // looked up once, for the policy and the issuer
+        // each target client looked up once, for the policy and the issuer
+        Map<String, Optional<ClientModel>> targetClients = new HashMap<>();
         // read once per request: the policy needs them, and so does the issuer (the default ones). Optional scopes
         // only matter when the request names scopes: without a scope parameter none of them can be in the token, so
         // the policy's answer for them would restrict nothing.
         Map<String, ClientScopeModel> defaultScopes = client.getClientScopes(true);
-        Map<String, ClientScopeModel> optionalScopes = request.scopes().isEmpty() ? Map.of() : client.getClientScopes(false);
+        Map<String, ClientScopeModel> optionalScopes =
+                request.scopes().isEmpty() ? Map.of() : client.getClientScopes(false);
         Decision decision = OboPolicyEngine.decide(request, subject.facts(), policy, ceilings,
-                id -> targetCache.computeIfAbsent(id, key -> findTarget(realm, key, targetClients)),
+                id -> targetClients.computeIfAbsent(id, key -> Optional.ofNullable(realm.getClientByClientId(key)))
+                        .map(OnBehalfOfExchange::asTarget),
                 sourceScopes(defaultScopes, optionalScopes), Time.currentTime());
         if (decision instanceof Decision.Deny deny) {
             throw new OboDeniedException(deny.denial());
@@ -117,7 +119,7 @@ final class OnBehalfOfExchange {
 
         List<ClientModel> targets = new ArrayList<>(allow.audiences().size());
         for (String clientId : allow.audiences()) {
-            targets.add(targetClients.computeIfAbsent(clientId, realm::getClientByClientId));
+            targets.add(targetClients.get(clientId).orElseThrow());
         }
         AccessTokenResponse response = OboTokenIssuer.issue(call, subject, allow, targets, issuer, defaultScopes);
 
@@ -130,14 +132,9 @@ final class OnBehalfOfExchange {
         return call.cors().add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE));
     }
 
-    private static Optional<Target> findTarget(RealmModel realm, String clientId, Map<String, ClientModel> found) {
-        ClientModel client = realm.getClientByClientId(clientId);
-        if (client == null) {
-            return Optional.empty();
-        }
-        found.put(clientId, client);
-        return Optional.of(new Target(clientId, client.isEnabled(),
-                Words.split(client.getAttribute(OboClientPolicy.RESOURCE))));
+    private static Target asTarget(ClientModel client) {
+        return new Target(client.getClientId(), client.isEnabled(),
+                Words.split(client.getAttribute(OboClientPolicy.RESOURCE)));
     }
 
     private static List<SourceScope> sourceScopes(Map<String, ClientScopeModel> defaultScopes,
