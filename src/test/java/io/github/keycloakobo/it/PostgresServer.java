@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -78,6 +80,7 @@ final class PostgresServer {
                 UserPrincipal owner = dataDir.getFileSystem().getUserPrincipalLookupService()
                         .lookupPrincipalByName(SYSTEM_USER);
                 Files.setOwner(dataDir, owner);
+                allowTraversal(dataDir.getParent());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare " + dataDir + (root ? " for user " + SYSTEM_USER : ""), e);
@@ -115,6 +118,21 @@ final class PostgresServer {
         DistributionKeycloak.log("PostgreSQL %s (pid %d) on 127.0.0.1:%d, database %s; log: %s",
                 bin.getParent().getFileName(), p.pid(), port, DATABASE, logFile);
         return pg;
+    }
+
+    /**
+     * The server runs as {@code postgres}, which must be able to walk down to its data directory: a checkout inside a
+     * {@code mktemp -d} directory (mode 700) would stop it. Adds only the search (x) bit for others where it lacks.
+     */
+    private static void allowTraversal(Path dir) throws IOException {
+        for (Path d = dir.toAbsolutePath(); d != null; d = d.getParent()) {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(d);
+            if (!perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                perms.add(PosixFilePermission.OTHERS_EXECUTE);
+                Files.setPosixFilePermissions(d, perms);
+                DistributionKeycloak.log("made %s searchable for the postgres user", d);
+            }
+        }
     }
 
     private static List<String> asServerUser(boolean root, List<String> cmd) {
