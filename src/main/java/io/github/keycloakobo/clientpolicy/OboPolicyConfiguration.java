@@ -27,8 +27,7 @@ public final class OboPolicyConfiguration {
     public static final List<String> KEYS = List.of(MAX_HOPS, MAX_TOKEN_LIFETIME, DENIED_AUDIENCES, ALLOWED_SCOPES);
 
     /** Keycloak's own clients that hold admin or account powers: no OBO token may be issued for them by default. */
-    public static final List<String> DEFAULT_DENIED_AUDIENCES = List.of("realm-management", "broker", "admin-cli",
-            "security-admin-console", "account-console");
+    public static final List<String> DEFAULT_DENIED_AUDIENCES = RealmCeilings.INTERNAL_CLIENTS;
 
     private final RealmCeilings ceilings;
     private final List<String> problems;

@@ -30,6 +30,9 @@ public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicy
      */
     public static final String REALM_CEILINGS_ATTRIBUTE = "obo.realm-ceilings";
 
+    /** The session attribute by which the refresh grant marks the refresh of an OBO refresh token. */
+    public static final String OBO_REFRESH_ATTRIBUTE = "obo.refresh";
+
     private static final Logger LOG = Logger.getLogger(OboPolicyExecutor.class);
 
     private final KeycloakSession session;
@@ -78,12 +81,8 @@ public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicy
 
     @Override
     public void executeOnEvent(ClientPolicyContext context) throws ClientPolicyException {
-        if (context.getEvent() != ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST
-                || !(context instanceof TokenExchangeRequestContext exchange)) {
-            return;
-        }
-        ClientModel client = exchange.getTokenExchangeContext().getClient();
-        if (client == null || !OboClientPolicy.isEnabled(client::getAttribute)) {
+        ClientModel client = oboClient(context);
+        if (client == null) {
             return;
         }
         if (!configuration.valid()) {
@@ -96,5 +95,23 @@ public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicy
         RealmCeilings existing = session.getAttribute(REALM_CEILINGS_ATTRIBUTE, RealmCeilings.class);
         RealmCeilings mine = configuration.ceilings();
         session.setAttribute(REALM_CEILINGS_ATTRIBUTE, existing == null ? mine : existing.and(mine));
+    }
+
+    /**
+     * The requesting client of an OBO exchange, or of the refresh of an OBO refresh token (the refresh grant marks
+     * those); null for every other event and client.
+     */
+    private ClientModel oboClient(ClientPolicyContext context) {
+        ClientModel client;
+        if (context.getEvent() == ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST
+                && context instanceof TokenExchangeRequestContext exchange) {
+            client = exchange.getTokenExchangeContext().getClient();
+        } else if (context.getEvent() == ClientPolicyEvent.TOKEN_REFRESH
+                && Boolean.TRUE.equals(session.getAttribute(OBO_REFRESH_ATTRIBUTE))) {
+            client = session.getContext().getClient();
+        } else {
+            return null;
+        }
+        return client != null && OboClientPolicy.isEnabled(client::getAttribute) ? client : null;
     }
 }

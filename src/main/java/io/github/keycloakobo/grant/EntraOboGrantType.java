@@ -86,7 +86,7 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
             EntraScopes scopes = EntraScopes.parse(formParams.getFirst(OAuth2Constants.SCOPE));
             String assertion = formParams.getFirst(OAuth2Constants.ASSERTION);
             // MSAL always adds offline_access: as in Entra, a refresh token comes only where the client may have one
-            boolean refresh = scopes.offlineAccess() && policy.refreshTokenAllowed();
+            boolean refresh = scopes.offlineAccess() && policy.refreshTokenAllowed() && policy.refreshTokensEnabled();
             request = new ExchangeRequest(RequestForm.JWT_BEARER_OBO, client.getClientId(),
                     assertion != null && !assertion.isEmpty(), TokenTypes.ACCESS_TOKEN,
                     OboTokenExchangeProvider.forbiddenParameters(formParams),
@@ -97,7 +97,7 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
             call = new ExchangeCall(session, realm, client, event, cors, tokenManager, clientAuthAttributes,
                     exchange.getRestrictedScopes());
         } catch (OboDeniedException e) {
-            event.detail(OnBehalfOfExchange.DETAIL_REQUEST_FORM, "entra");
+            event.detail(OnBehalfOfExchange.DETAIL_REQUEST_FORM, RequestForm.JWT_BEARER_OBO.auditName());
             throw OnBehalfOfExchange.refuse(event, cors, client, e.denial());
         }
         return OnBehalfOfExchange.exchange(call, request, formParams.getFirst(OAuth2Constants.ASSERTION));

@@ -8,6 +8,7 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.services.Urls;
 import org.keycloak.services.cors.Cors;
 
 /**
@@ -17,4 +18,9 @@ import org.keycloak.services.cors.Cors;
  */
 record ExchangeCall(KeycloakSession session, RealmModel realm, ClientModel client, EventBuilder event, Cors cors,
                     TokenManager tokenManager, Map<String, String> clientAuthAttributes, Set<String> restrictedScopes) {
+
+    /** This realm's issuer as the request names it (the {@code iss} of tokens it issues). */
+    String issuer() {
+        return Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
+    }
 }

@@ -10,8 +10,10 @@ import java.util.stream.Stream;
 import io.github.keycloakobo.policy.Decision;
 import io.github.keycloakobo.policy.OAuthError;
 import io.github.keycloakobo.policy.OboDeniedException;
+import io.github.keycloakobo.policy.RecordedGrant;
 import io.github.keycloakobo.policy.TokenTypes;
 import org.keycloak.OAuth2Constants;
+import org.keycloak.common.util.Time;
 import org.keycloak.device.DeviceActivityManager;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
@@ -26,16 +28,19 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
+import org.keycloak.representations.RefreshToken;
 import org.keycloak.services.util.DefaultClientSessionContext;
 import org.keycloak.services.util.UserSessionUtil;
 
 /**
- * Issues the exchanged token through Keycloak's {@link TokenManager}, so protocol mappers, lightweight tokens and
- * token-context encoding behave as for any other grant; then narrows it to the decision.
+ * Issues OBO tokens, for an exchange and for every refresh, through Keycloak's {@link TokenManager}, so protocol
+ * mappers, lightweight tokens and token-context encoding behave as for any other grant; then gives the token the
+ * decision's exact audience, lifetime and path.
  *
- * <p>An access token needs no stored state: like Keycloak's own exchange it hangs a transient client session on a
- * transient copy of the user's session (same id, so {@code sid} is kept and logout ends the chain), and unlike it,
- * creates no authentication session. Only a refresh token attaches a real client session to the user session.
+ * <p>Nothing is stored and no session is written to: like Keycloak's own exchange it hangs a transient client session
+ * on a transient copy of the user's session (same id, so {@code sid} is kept and logout ends the chain), and unlike
+ * it, creates no authentication session. A refresh token carries the {@link RecordedGrant} of the decision instead of
+ * state in the session, so the source client's own client session stays exactly as it was.
  */
 final class OboTokenIssuer {
 
@@ -47,9 +52,8 @@ final class OboTokenIssuer {
     /**
      * @param defaultScopes the source client's default client scopes, as the caller already read them for the policy
      */
-    static AccessTokenResponse issue(ExchangeCall call, SubjectTokenVerifier.VerifiedSubject subject,
-                                     Decision.Allow allow, List<ClientModel> targets, String issuer,
-                                     Map<String, ClientScopeModel> defaultScopes) {
+    static AccessTokenResponse issue(ExchangeCall call, OboSubject subject, Decision.Allow allow,
+                                     List<ClientModel> targets, Map<String, ClientScopeModel> defaultScopes) {
         KeycloakSession session = call.session();
         RealmModel realm = call.realm();
         ClientModel client = call.client();
@@ -58,25 +62,16 @@ final class OboTokenIssuer {
             throw new OboDeniedException(OAuthError.INVALID_SCOPE, "consent_missing",
                     "The user has not consented to the scopes of client '" + client.getClientId() + "'");
         }
-        UserSessionModel userSession = sessionFor(session, subject.userSession(), allow.refreshToken());
-        // A transient copy made just now has no client sessions. Asking it for one would not just answer null: the
-        // persistent-sessions store looks the (user session id, client) pair up in its cache and then in the database,
-        // and would even hand back the persistent client session a refresh-token exchange left there.
-        AuthenticatedClientSessionModel clientSession = userSession == subject.userSession()
-                ? userSession.getAuthenticatedClientSessionByClient(client.getId())
-                : null;
-        if (clientSession == null) {
-            clientSession = session.sessions().createClientSession(realm, client, userSession);
-        }
+        UserSessionModel userSession = transientView(session, subject.userSession());
+        // A transient copy made just now has no client sessions: create one on it (stored nowhere)
+        AuthenticatedClientSessionModel clientSession = session.sessions().createClientSession(realm, client, userSession);
         clientSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
-        clientSession.setNote(OIDCLoginProtocol.ISSUER, issuer);
+        clientSession.setTimestamp(Time.currentTime());
+        clientSession.setNote(OIDCLoginProtocol.ISSUER, call.issuer());
         clientSession.setNote(OIDCLoginProtocol.SCOPE_PARAM, allow.scopeParameter());
         String loa = levelOfAuthentication(subject);
         if (loa != null) {
             clientSession.setNote(Constants.LEVEL_OF_AUTHENTICATION, loa);
-        }
-        if (allow.refreshToken()) {
-            call.clientAuthAttributes().forEach(userSession::setNote);
         }
 
         Set<String> restricted = new HashSet<>(allow.restrictedScopes());
@@ -97,23 +92,23 @@ final class OboTokenIssuer {
                 .fromClientSessionAndClientScopes(clientSession, clientScopes, null, session);
         context.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, targets.toArray(ClientModel[]::new));
         context.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
-        // The answer of context.isOfflineTokenRequested(), which would otherwise look the realm's offline_access scope
-        // up by scanning every client scope of the realm (a realm-cache lookup per scope, on every exchange)
-        context.setAttribute(OAuth2Constants.OFFLINE_ACCESS, clientScopes.stream()
-                .anyMatch(scope -> !(scope instanceof ClientModel) && OAuth2Constants.OFFLINE_ACCESS.equals(scope.getName())));
+        // Never an offline token (the decision keeps offline_access out of the scopes); answering here also spares
+        // isOfflineTokenRequested() its scan of every client scope of the realm on every exchange
+        context.setAttribute(OAuth2Constants.OFFLINE_ACCESS, false);
 
         TokenManager.AccessTokenResponseBuilder builder = call.tokenManager()
                 .responseBuilder(realm, client, call.event(), session, userSession, context)
                 .generateAccessToken();
-        AccessToken token = builder.getAccessToken();
-        narrow(token, allow);
+        narrow(builder.getAccessToken(), allow);
         if (allow.refreshToken()) {
             builder.generateRefreshToken();
-            Long refreshExp = builder.getRefreshToken().getExp();
-            long sessionEnd = subject.userSession().getStarted() + (long) realm.getSsoSessionMaxLifespan();
-            if (realm.getSsoSessionMaxLifespan() > 0 && (refreshExp == null || refreshExp == 0 || refreshExp > sessionEnd)) {
-                builder.getRefreshToken().exp(sessionEnd);
+            RefreshToken refreshToken = builder.getRefreshToken();
+            long sessionEnd = (long) subject.userSession().getStarted() + realm.getSsoSessionMaxLifespan();
+            if (realm.getSsoSessionMaxLifespan() > 0 && (refreshToken.getExp() == null || refreshToken.getExp() == 0
+                    || refreshToken.getExp() > sessionEnd)) {
+                refreshToken.exp(sessionEnd);
             }
+            refreshToken.getOtherClaims().put(RecordedGrant.CLAIM, RecordedGrant.of(allow, subject.facts()).toClaim());
         }
 
         AccessTokenResponse response = builder.build();
@@ -122,31 +117,23 @@ final class OboTokenIssuer {
         return response;
     }
 
-    /** The exact audience, the capped lifetime, the exchange path, and no delegation claims. */
+    /** The exact audience, the decided lifetime, the exchange path, and no delegation claims. */
     static void narrow(AccessToken token, Decision.Allow allow) {
         token.audience(allow.audiences().toArray(String[]::new));
         if (token.getResourceAccess() != null) {
             token.getResourceAccess().keySet().retainAll(allow.audiences());
         }
-        if (token.getExp() == null || token.getExp() == 0 || token.getExp() > allow.notAfter()) {
-            token.exp(allow.notAfter());
-        }
+        token.exp(allow.notAfter());
         token.getOtherClaims().remove("act");
         token.getOtherClaims().remove("may_act");
         token.getOtherClaims().put(OboClaims.OBO_PATH, allow.oboPath());
     }
 
-    private static UserSessionModel sessionFor(KeycloakSession session, UserSessionModel subjectSession,
-                                               boolean refreshToken) {
-        boolean persistent = subjectSession.getPersistenceState() != UserSessionModel.SessionPersistenceState.TRANSIENT;
-        if (refreshToken) {
-            if (!persistent || subjectSession.isOffline()) {
-                throw new OboDeniedException(OAuthError.INVALID_REQUEST, "refresh_token_needs_online_session",
-                        "A refresh token can only be exchanged from a token of an online user session");
-            }
-            return subjectSession;
-        }
-        return persistent ? transientCopy(session, subjectSession) : subjectSession;
+    /** A transient copy of a stored user session (a session that is already transient is used as it is). */
+    private static UserSessionModel transientView(KeycloakSession session, UserSessionModel subjectSession) {
+        return subjectSession.getPersistenceState() == UserSessionModel.SessionPersistenceState.TRANSIENT
+                ? subjectSession
+                : transientCopy(session, subjectSession);
     }
 
     /** The note in which Keycloak keeps the user's device (DeviceActivityManager.DEVICE_NOTE, private there). */
@@ -177,7 +164,7 @@ final class OboTokenIssuer {
         };
     }
 
-    private static String levelOfAuthentication(SubjectTokenVerifier.VerifiedSubject subject) {
+    private static String levelOfAuthentication(OboSubject subject) {
         AuthenticatedClientSessionModel origin =
                 subject.userSession().getAuthenticatedClientSessionByClient(subject.issuedFor().getId());
         return origin == null ? null : origin.getNote(Constants.LEVEL_OF_AUTHENTICATION);

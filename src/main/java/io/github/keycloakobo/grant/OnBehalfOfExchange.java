@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -31,9 +33,9 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.CorsErrorResponseException;
-import org.keycloak.services.Urls;
 import org.keycloak.services.cors.Cors;
 
 /**
@@ -47,29 +49,54 @@ final class OnBehalfOfExchange {
     static final String DETAIL_SUBJECT_TOKEN_ID = "subject_token_id";
     static final String DETAIL_HOPS = "obo_hops";
     static final String DETAIL_REQUEST_FORM = "obo_request_form";
+    static final String SERVER_ERROR = "server_error";
 
     private static final Logger LOG = Logger.getLogger(OnBehalfOfExchange.class);
 
     private OnBehalfOfExchange() {
     }
 
+    /** An exchange in either request form: check the request, verify the subject token, decide, issue. */
     static Response exchange(ExchangeCall call, ExchangeRequest request, String subjectToken) {
-        EventBuilder event = call.event();
-        event.detail(DETAIL_REQUEST_FORM, request.form() == RequestForm.JWT_BEARER_OBO ? "entra" : "rfc8693");
+        return guarded(call, request.form(), () -> {
+            Optional<Denial> malformed = OboPolicyEngine.checkRequest(request);
+            if (malformed.isPresent()) {
+                throw new OboDeniedException(malformed.get());
+            }
+            OboSubject subject = new SubjectTokenVerifier(call.session(), call.realm(), call.issuer(),
+                    request.form().subjectTokenError()).verify(subjectToken);
+            return decideAndIssue(call, request, subject);
+        });
+    }
+
+    /**
+     * Runs OBO work and answers each refusal as the request form wants it (with its audit event). A fault that is not
+     * a refusal is the server's: {@code 500 server_error}, logged once, never a token.
+     */
+    static Response guarded(ExchangeCall call, RequestForm form, Supplier<Response> work) {
+        call.event().detail(DETAIL_REQUEST_FORM, form.auditName());
         try {
-            return allowOrThrow(call, request, subjectToken);
+            return work.get();
         } catch (OboDeniedException e) {
-            throw refuse(call, e.denial());
+            throw refuse(call.event(), call.cors(), call.client(), form.answer(e.denial()));
         } catch (WebApplicationException e) {
             throw e;
         } catch (RuntimeException e) {
-            LOG.errorf(e, "On-behalf-of exchange for client '%s' failed unexpectedly", call.client().getClientId());
-            throw refuse(call, Denial.of(OAuthError.INVALID_REQUEST, "internal_error",
-                    "The exchange could not be completed"));
+            LOG.errorf(e, "On-behalf-of %s for client '%s' failed unexpectedly", form.auditName(),
+                    call.client().getClientId());
+            call.event().detail(Details.REASON, "server_error");
+            call.event().error(SERVER_ERROR);
+            throw new CorsErrorResponseException(call.cors(), SERVER_ERROR,
+                    "The on-behalf-of request could not be completed because of a server error",
+                    Response.Status.INTERNAL_SERVER_ERROR);
         }
     }
 
-    private static Response allowOrThrow(ExchangeCall call, ExchangeRequest request, String subjectToken) {
+    /**
+     * The one decision and issuance of OBO tokens, for an exchange and for every refresh: the pure decision on the
+     * request and the subject's facts, then the token through {@link OboTokenIssuer}.
+     */
+    static Response decideAndIssue(ExchangeCall call, ExchangeRequest request, OboSubject subject) {
         KeycloakSession session = call.session();
         RealmModel realm = call.realm();
         ClientModel client = call.client();
@@ -81,25 +108,18 @@ final class OnBehalfOfExchange {
                             + "' must be confidential");
         }
         OboClientPolicy policy = OboClientPolicy.fromAttributes(client.getClientId(), client::getAttribute);
-        Optional<Denial> malformed = OboPolicyEngine.checkRequest(request);
-        if (malformed.isPresent()) {
-            throw new OboDeniedException(malformed.get());
-        }
 
-        String issuer = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
-        SubjectTokenVerifier.VerifiedSubject subject =
-                new SubjectTokenVerifier(session, realm, issuer, request.form().subjectTokenError()).verify(subjectToken);
         event.user(subject.user());
         event.detail(Details.USERNAME, subject.user().getUsername());
         event.session(subject.userSession().getId());
         event.detail(Details.SUBJECT_TOKEN_CLIENT_ID, subject.facts().issuedFor());
-        if (subject.facts().tokenId() != null) {
+        if (subject.facts().tokenId() != null && request.form() != RequestForm.REFRESH) {
             event.detail(DETAIL_SUBJECT_TOKEN_ID, subject.facts().tokenId());
         }
         event.detail(DETAIL_HOPS, String.valueOf(subject.facts().hops()));
 
         RealmCeilings ceilings = Optional.ofNullable(session.getAttribute(REALM_CEILINGS_ATTRIBUTE, RealmCeilings.class))
-                .orElse(RealmCeilings.NONE);
+                .orElse(RealmCeilings.DEFAULT);
         // each target client looked up once, for the policy and the issuer
         Map<String, Optional<ClientModel>> targetClients = new HashMap<>();
         // read once per request: the policy needs them, and so does the issuer (the default ones). Optional scopes
@@ -110,7 +130,7 @@ final class OnBehalfOfExchange {
                 request.scopes().isEmpty() ? Map.of() : client.getClientScopes(false);
         Decision decision = OboPolicyEngine.decide(request, subject.facts(), policy, ceilings,
                 id -> targetClients.computeIfAbsent(id, key -> Optional.ofNullable(realm.getClientByClientId(key)))
-                        .map(OnBehalfOfExchange::asTarget),
+                        .map(target -> asTarget(realm, target)),
                 sourceScopes(defaultScopes, optionalScopes), Time.currentTime());
         if (decision instanceof Decision.Deny deny) {
             throw new OboDeniedException(deny.denial());
@@ -121,20 +141,39 @@ final class OnBehalfOfExchange {
         for (String clientId : allow.audiences()) {
             targets.add(targetClients.get(clientId).orElseThrow());
         }
-        AccessTokenResponse response = OboTokenIssuer.issue(call, subject, allow, targets, issuer, defaultScopes);
+        AccessTokenResponse response = OboTokenIssuer.issue(call, subject, allow, targets, defaultScopes);
 
         event.detail(Details.AUDIENCE, Words.join(allow.audiences()));
         event.detail(Details.SCOPE, response.getScope() == null ? "" : response.getScope());
         event.detail(DETAIL_HOPS, String.valueOf(allow.hops()));
-        event.detail(Details.REQUESTED_TOKEN_TYPE, allow.refreshToken()
-                ? OAuth2Constants.REFRESH_TOKEN_TYPE : OAuth2Constants.ACCESS_TOKEN_TYPE);
+        if (request.form() != RequestForm.REFRESH) {
+            event.detail(Details.REQUESTED_TOKEN_TYPE, allow.refreshToken()
+                    ? OAuth2Constants.REFRESH_TOKEN_TYPE : OAuth2Constants.ACCESS_TOKEN_TYPE);
+        }
         event.success();
         return call.cors().add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE));
     }
 
-    private static Target asTarget(ClientModel client) {
+    private static Target asTarget(RealmModel realm, ClientModel client) {
         return new Target(client.getClientId(), client.isEnabled(),
-                Words.split(client.getAttribute(OboClientPolicy.RESOURCE)));
+                Words.split(client.getAttribute(OboClientPolicy.RESOURCE)),
+                OptionalInt.of(accessTokenLifespan(realm, client)));
+    }
+
+    /** What Keycloak gives the client's own access tokens: its {@code access.token.lifespan}, else the realm's. */
+    private static int accessTokenLifespan(RealmModel realm, ClientModel client) {
+        String own = client.getAttribute(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN);
+        if (own != null && !own.isBlank()) {
+            try {
+                int seconds = Integer.parseInt(own.trim());
+                if (seconds > 0) {
+                    return seconds;
+                }
+            } catch (NumberFormatException ignored) {
+                // as Keycloak: an unreadable value means the realm's lifespan
+            }
+        }
+        return realm.getAccessTokenLifespan();
     }
 
     private static List<SourceScope> sourceScopes(Map<String, ClientScopeModel> defaultScopes,
@@ -148,10 +187,6 @@ final class OnBehalfOfExchange {
         }
         scopes.add(new SourceScope(OAuth2Constants.SCOPE_OPENID, false, true));
         return scopes;
-    }
-
-    private static CorsErrorResponseException refuse(ExchangeCall call, Denial denial) {
-        return refuse(call.event(), call.cors(), call.client(), denial);
     }
 
     /** Records the refusal in the audit event and answers it as an OAuth error. */

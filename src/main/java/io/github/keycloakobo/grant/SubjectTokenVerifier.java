@@ -9,6 +9,7 @@ import io.github.keycloakobo.policy.OAuthError;
 import io.github.keycloakobo.policy.OboDeniedException;
 import io.github.keycloakobo.policy.SubjectFacts;
 import io.github.keycloakobo.policy.Words;
+import org.keycloak.OAuth2Constants;
 import org.keycloak.TokenVerifier;
 import org.keycloak.common.VerificationException;
 import org.keycloak.common.util.Time;
@@ -19,6 +20,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.protocol.oidc.encode.AccessTokenContext;
+import org.keycloak.protocol.oidc.encode.TokenContextEncoderProvider;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.util.UserSessionUtil;
 import org.keycloak.util.TokenUtil;
@@ -29,10 +32,6 @@ import org.keycloak.util.TokenUtil;
  * but only answers "invalid".
  */
 final class SubjectTokenVerifier {
-
-    record VerifiedSubject(AccessToken token, UserModel user, UserSessionModel userSession, ClientModel issuedFor,
-                           SubjectFacts facts) {
-    }
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -46,7 +45,7 @@ final class SubjectTokenVerifier {
         this.error = error;
     }
 
-    VerifiedSubject verify(String encoded) {
+    OboSubject verify(String encoded) {
         TokenVerifier<AccessToken> verifier = TokenVerifier.create(encoded, AccessToken.class);
         AccessToken token;
         String algorithm;
@@ -64,7 +63,9 @@ final class SubjectTokenVerifier {
         if (!issuer.equals(token.getIssuer())) {
             throw refused("wrong_issuer", "The subject token was not issued by this realm");
         }
-        if (!TokenUtil.TOKEN_TYPE_BEARER.equalsIgnoreCase(token.getType())) {
+        // a DPoP-bound access token is an access token too: the decision refuses it as sender-constrained
+        if (!TokenUtil.TOKEN_TYPE_BEARER.equalsIgnoreCase(token.getType())
+                && !TokenUtil.TOKEN_TYPE_DPOP.equalsIgnoreCase(token.getType())) {
             throw refused("not_access_token", "The subject token is not an access token (typ "
                     + (token.getType() == null ? "missing" : "'" + token.getType() + "'") + ")");
         }
@@ -78,6 +79,9 @@ final class SubjectTokenVerifier {
             verifier.verifySignature();
         } catch (VerificationException | RuntimeException e) {
             throw refused("bad_signature", "The subject token's signature is invalid");
+        }
+        if (token.getExp() == null || token.getExp() <= 0) {
+            throw refused("no_expiry", "The subject token has no expiry (exp)");
         }
         if (token.isExpired()) {
             throw refused("expired", "The subject token has expired");
@@ -110,7 +114,7 @@ final class SubjectTokenVerifier {
         if (!TokenManager.isUserValid(session, realm, token, user)) {
             throw refused("user_invalid", "The subject token's user is disabled or no longer exists");
         }
-        return new VerifiedSubject(token, user, userSession, issuedFor, facts(token));
+        return new OboSubject(user, userSession, issuedFor, facts(token));
     }
 
     private SubjectFacts facts(AccessToken token) {
@@ -118,9 +122,24 @@ final class SubjectTokenVerifier {
         boolean delegation = other.containsKey("act") || other.containsKey("may_act");
         String[] audience = token.getAudience();
         Set<String> aud = audience == null ? Set.of() : new HashSet<>(List.of(audience));
-        long exp = token.getExp() == null ? 0L : token.getExp();
         return new SubjectFacts(token.getId(), token.getIssuedFor(), aud, Words.split(token.getScope()),
-                oboPath(other.get(OboClaims.OBO_PATH)), delegation, token.getConfirmation() != null, exp);
+                oboPath(other.get(OboClaims.OBO_PATH)), delegation,
+                token.getConfirmation() != null || TokenUtil.TOKEN_TYPE_DPOP.equalsIgnoreCase(token.getType()),
+                token.getExp(), mintedByExchange(token));
+    }
+
+    /** Keycloak encodes the grant that minted an access token in its id; any token exchange is one hop at least. */
+    private boolean mintedByExchange(AccessToken token) {
+        if (token.getId() == null) {
+            return false;
+        }
+        try {
+            AccessTokenContext context = session.getProvider(TokenContextEncoderProvider.class)
+                    .getTokenContextFromTokenId(token.getId());
+            return OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(context.getGrantType());
+        } catch (IllegalArgumentException e) {
+            throw refused("malformed", "The subject token's id (jti) is not one this realm issues");
+        }
     }
 
     private List<String> oboPath(Object claim) {

@@ -14,9 +14,12 @@ import java.util.function.Function;
  * @param maxHops            {@code obo.max-hops}: accept subject tokens that went through fewer exchanges
  * @param tokenLifetime      {@code obo.token-lifetime} in seconds: empty means the realm's/target's lifespan
  * @param refreshTokenAllowed {@code obo.refresh-token}
+ * @param refreshTokensEnabled Keycloak's own "Use refresh tokens" switch of the client ({@code use.refresh.tokens},
+ *                            on unless set to anything but {@code true}, as Keycloak reads it)
  */
 public record OboClientPolicy(boolean enabled, Set<String> audiences, Optional<Set<String>> scopeCeiling,
-                              int maxHops, OptionalInt tokenLifetime, boolean refreshTokenAllowed) {
+                              int maxHops, OptionalInt tokenLifetime, boolean refreshTokenAllowed,
+                              boolean refreshTokensEnabled) {
 
     public static final String ENABLED = "obo.enabled";
     public static final String AUDIENCES = "obo.audiences";
@@ -26,8 +29,15 @@ public record OboClientPolicy(boolean enabled, Set<String> audiences, Optional<S
     public static final String REFRESH_TOKEN = "obo.refresh-token";
     /** On a target client: the resource indicators (absolute URIs) that name it. */
     public static final String RESOURCE = "obo.resource";
+    /** Keycloak's "Use refresh tokens" switch (OIDC advanced settings of the client). */
+    public static final String USE_REFRESH_TOKENS = "use.refresh.tokens";
 
     public static final int DEFAULT_MAX_HOPS = 1;
+
+    public OboClientPolicy(boolean enabled, Set<String> audiences, Optional<Set<String>> scopeCeiling, int maxHops,
+                           OptionalInt tokenLifetime, boolean refreshTokenAllowed) {
+        this(enabled, audiences, scopeCeiling, maxHops, tokenLifetime, refreshTokenAllowed, true);
+    }
 
     public OboClientPolicy {
         audiences = Set.copyOf(audiences);
@@ -54,7 +64,8 @@ public record OboClientPolicy(boolean enabled, Set<String> audiences, Optional<S
                 scopes == null || scopes.isBlank() ? Optional.empty() : Optional.of(Words.split(scopes)),
                 positiveInt(clientId, MAX_HOPS, attributes.apply(MAX_HOPS)).orElse(DEFAULT_MAX_HOPS),
                 positiveInt(clientId, TOKEN_LIFETIME, attributes.apply(TOKEN_LIFETIME)),
-                booleanValue(clientId, REFRESH_TOKEN, attributes.apply(REFRESH_TOKEN)));
+                booleanValue(clientId, REFRESH_TOKEN, attributes.apply(REFRESH_TOKEN)),
+                Optional.ofNullable(attributes.apply(USE_REFRESH_TOKENS)).map(Boolean::parseBoolean).orElse(true));
     }
 
     private static OptionalInt positiveInt(String clientId, String name, String raw) {

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -22,6 +23,8 @@ import static io.github.keycloakobo.policy.OAuthError.UNAUTHORIZED_CLIENT;
  * documented order and the first that fails decides the error.
  */
 public final class OboPolicyEngine {
+
+    private static final String OFFLINE_ACCESS = "offline_access";
 
     private OboPolicyEngine() {
     }
@@ -68,10 +71,7 @@ public final class OboPolicyEngine {
             Set<String> restrictedScopes = restrictScopes(request, subject, policy, ceilings, sourceScopes);
             boolean refresh = wantsRefreshToken(request, policy);
 
-            long notAfter = subject.expiresAt();
-            if (policy.tokenLifetime().isPresent()) {
-                notAfter = Math.min(notAfter, now + policy.tokenLifetime().getAsInt());
-            }
+            long notAfter = Math.min(subject.expiresAt(), now + lifetime(policy, audiences, targets));
             if (ceilings.maxTokenLifetime().isPresent()) {
                 notAfter = Math.min(notAfter, now + ceilings.maxTokenLifetime().getAsInt());
             }
@@ -80,8 +80,27 @@ public final class OboPolicyEngine {
             return new Decision.Allow(audiences, restrictedScopes, Words.join(request.scopes()), notAfter, path,
                     refresh);
         } catch (OboDeniedException e) {
-            return new Decision.Deny(e.denial());
+            return new Decision.Deny(request.form().answer(e.denial()));
         }
+    }
+
+    /**
+     * {@code obo.token-lifetime}, else the shortest access token lifespan of the granted targets (design.md section
+     * 3); unbounded here when neither is known (the subject token's {@code exp} still caps it).
+     */
+    private static long lifetime(OboClientPolicy policy, List<String> audiences,
+                                 Function<String, Optional<Target>> targets) {
+        if (policy.tokenLifetime().isPresent()) {
+            return policy.tokenLifetime().getAsInt();
+        }
+        return audiences.stream()
+                .map(targets)
+                .flatMap(Optional::stream)
+                .map(Target::accessTokenLifespan)
+                .filter(OptionalInt::isPresent)
+                .mapToLong(OptionalInt::getAsInt)
+                .min()
+                .orElse(Integer.MAX_VALUE);
     }
 
     private static void checkSubject(ExchangeRequest request, SubjectFacts subject, OboClientPolicy policy,
@@ -159,8 +178,12 @@ public final class OboPolicyEngine {
                 throw denied(INVALID_TARGET, "target_disabled", "Target client '" + clientId + "' is disabled");
             }
             if (ceilings.deniedAudiences().contains(clientId)) {
-                throw denied(INVALID_TARGET, "audience_denied_by_realm",
-                        "Target client '" + clientId + "' is denied for on-behalf-of exchange in this realm");
+                throw RealmCeilings.INTERNAL_CLIENTS.contains(clientId)
+                        ? denied(INVALID_TARGET, "internal_client_denied", "Target client '" + clientId + "' is one "
+                                + "of Keycloak's internal clients, denied for on-behalf-of exchange unless a realm "
+                                + "obo-policy allows it")
+                        : denied(INVALID_TARGET, "audience_denied_by_realm",
+                                "Target client '" + clientId + "' is denied for on-behalf-of exchange in this realm");
             }
         }
         return List.copyOf(granted);
@@ -178,6 +201,9 @@ public final class OboPolicyEngine {
         Set<String> restricted = new HashSet<>();
         for (SourceScope scope : sourceScopes) {
             known.add(scope.name());
+            if (scope.name().equals(OFFLINE_ACCESS)) {
+                continue;
+            }
             boolean uncapped = scope.isDefault() && !scope.includedInTokenScope();
             if (uncapped || withinCeilings(scope.name(), subject, policy, ceilings)) {
                 restricted.add(scope.name());
@@ -186,6 +212,10 @@ public final class OboPolicyEngine {
         for (String scope : request.scopes()) {
             if (restricted.contains(scope)) {
                 continue;
+            }
+            if (scope.equals(OFFLINE_ACCESS)) {
+                throw denied(INVALID_SCOPE, "offline_access_not_allowed",
+                        "Scope 'offline_access' cannot be requested: on-behalf-of exchange never issues offline tokens");
             }
             if (!known.contains(scope)) {
                 throw denied(INVALID_SCOPE, "unknown_scope",
@@ -218,6 +248,11 @@ public final class OboPolicyEngine {
         if (!policy.refreshTokenAllowed()) {
             throw denied(INVALID_REQUEST, "refresh_token_not_allowed",
                     "Client '" + request.requester() + "' may not obtain refresh tokens by on-behalf-of exchange");
+        }
+        if (!policy.refreshTokensEnabled()) {
+            throw denied(INVALID_REQUEST, "refresh_tokens_switched_off",
+                    "Client '" + request.requester() + "' has 'Use refresh tokens' switched off, so it gets no "
+                            + "refresh token by on-behalf-of exchange");
         }
         return true;
     }

@@ -1,5 +1,6 @@
 package io.github.keycloakobo.policy;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -15,8 +16,20 @@ import java.util.Set;
 public record RealmCeilings(OptionalInt maxHops, OptionalInt maxTokenLifetime, Set<String> deniedAudiences,
                             Optional<Set<String>> allowedScopes) {
 
+    /**
+     * Keycloak's own clients that hold admin or account powers: never a target, unless a realm {@code obo-policy}
+     * names its own {@code denied-audiences} without them.
+     */
+    public static final List<String> INTERNAL_CLIENTS = List.of("realm-management", "broker", "admin-cli",
+            "security-admin-console", "account", "account-console");
+
+    /** No limits at all. */
     public static final RealmCeilings NONE =
             new RealmCeilings(OptionalInt.empty(), OptionalInt.empty(), Set.of(), Optional.empty());
+
+    /** The limits of a realm without {@code obo-policy}: Keycloak's internal clients are denied. */
+    public static final RealmCeilings DEFAULT =
+            new RealmCeilings(OptionalInt.empty(), OptionalInt.empty(), Set.copyOf(INTERNAL_CLIENTS), Optional.empty());
 
     public RealmCeilings {
         deniedAudiences = Set.copyOf(deniedAudiences);

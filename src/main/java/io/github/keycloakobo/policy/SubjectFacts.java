@@ -14,10 +14,12 @@ import java.util.Set;
  * @param delegation whether it carries {@code act} or {@code may_act}
  * @param senderConstrained whether it is bound to a key or certificate of its holder ({@code cnf})
  * @param expiresAt  its {@code exp}, epoch seconds
+ * @param mintedByExchange whether a token exchange issued it (Keycloak records the grant in the token id), whichever
+ *                   provider did: then it went through at least one exchange even without {@code obo_path}
  */
 public record SubjectFacts(String tokenId, String issuedFor, Set<String> audience, Set<String> scopes,
                            List<String> oboPath, boolean delegation, boolean senderConstrained,
-                           long expiresAt) {
+                           long expiresAt, boolean mintedByExchange) {
 
     public SubjectFacts {
         audience = Set.copyOf(audience);
@@ -25,7 +27,13 @@ public record SubjectFacts(String tokenId, String issuedFor, Set<String> audienc
         oboPath = List.copyOf(oboPath);
     }
 
+    public SubjectFacts(String tokenId, String issuedFor, Set<String> audience, Set<String> scopes,
+                        List<String> oboPath, boolean delegation, boolean senderConstrained, long expiresAt) {
+        this(tokenId, issuedFor, audience, scopes, oboPath, delegation, senderConstrained, expiresAt, false);
+    }
+
+    /** The exchanges it went through: its {@code obo_path}, and at least one when an exchange minted it. */
     public int hops() {
-        return oboPath.size();
+        return mintedByExchange ? Math.max(1, oboPath.size()) : oboPath.size();
     }
 }

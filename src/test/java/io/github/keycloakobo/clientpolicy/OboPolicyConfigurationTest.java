@@ -30,7 +30,8 @@ class OboPolicyConfigurationTest {
         RealmCeilings c = OboPolicyConfiguration.parse(Map.of()).ceilings();
         assertEquals(OptionalInt.empty(), c.maxHops());
         assertEquals(OptionalInt.empty(), c.maxTokenLifetime());
-        assertEquals(Set.of("realm-management", "broker", "admin-cli", "security-admin-console", "account-console"),
+        assertEquals(Set.of("realm-management", "broker", "admin-cli", "security-admin-console", "account",
+                "account-console"),
                 c.deniedAudiences());
         assertEquals(Optional.empty(), c.allowedScopes());
         assertEquals(OboPolicyConfiguration.parse(null).ceilings(), c);

@@ -11,5 +11,6 @@ class RealmCeilingsHandOverTest {
     @Test
     void executorWritesTheAttributeTheExchangeReads() {
         assertEquals(OnBehalfOfExchange.REALM_CEILINGS_ATTRIBUTE, OboPolicyExecutor.REALM_CEILINGS_ATTRIBUTE);
+        assertEquals(OboRefreshGrantType.OBO_REFRESH_ATTRIBUTE, OboPolicyExecutor.OBO_REFRESH_ATTRIBUTE);
     }
 }

@@ -122,6 +122,38 @@ public final class AdminApi {
         updateClient(realm, client);
     }
 
+    public void deleteClient(String realm, String clientId) {
+        require(Http.delete(realmUrl(realm) + "/clients/" + clientUuid(realm, clientId), token()), 204,
+                "delete client " + clientId);
+    }
+
+    /** A client role's representation, as the role-mapping endpoints take it. */
+    public JsonNode clientRole(String realm, String clientId, String role) {
+        return require(Http.get(realmUrl(realm) + "/clients/" + clientUuid(realm, clientId) + "/roles/" + enc(role),
+                token()), 200, "get role " + clientId + "/" + role).json();
+    }
+
+    /** Adds a protocol mapper ({@code {"name", "protocol", "protocolMapper", "config"}}) to a client. */
+    public void addProtocolMapper(String realm, String clientId, JsonNode mapper) {
+        require(Http.postJson(realmUrl(realm) + "/clients/" + clientUuid(realm, clientId)
+                + "/protocol-mappers/models", token(), Json.write(mapper)), 201, "add mapper to " + clientId);
+    }
+
+    /** Maps a role of {@code roleClientId} into the role scope of client {@code clientId}. */
+    public void addClientScopeMappingToClient(String realm, String clientId, String roleClientId, String role) {
+        require(Http.postJson(realmUrl(realm) + "/clients/" + clientUuid(realm, clientId) + "/scope-mappings/clients/"
+                + clientUuid(realm, roleClientId), token(), "[" + Json.write(clientRole(realm, roleClientId, role))
+                + "]"), 204, "scope mapping " + roleClientId + "/" + role + " on " + clientId);
+    }
+
+    /** Maps a role of {@code roleClientId} into the role scope of the client scope {@code scopeName}. */
+    public void addClientScopeMappingToScope(String realm, String scopeName, String roleClientId, String role) {
+        require(Http.postJson(realmUrl(realm) + "/client-scopes/" + clientScopeId(realm, scopeName)
+                + "/scope-mappings/clients/" + clientUuid(realm, roleClientId), token(),
+                "[" + Json.write(clientRole(realm, roleClientId, role)) + "]"), 204,
+                "scope mapping " + roleClientId + "/" + role + " on scope " + scopeName);
+    }
+
     // ---------------------------------------------------------------- client scopes
 
     /** Creates a client scope and answers its id. */
@@ -170,6 +202,13 @@ public final class AdminApi {
                 "get user").json();
         user.put("enabled", enabled);
         require(Http.putJson(realmUrl(realm) + "/users/" + id, token(), Json.write(user)), 204, "update user");
+    }
+
+    /** Grants the user a client role. */
+    public void grantClientRole(String realm, String username, String roleClientId, String role) {
+        require(Http.postJson(realmUrl(realm) + "/users/" + userId(realm, username) + "/role-mappings/clients/"
+                + clientUuid(realm, roleClientId), token(), "[" + Json.write(clientRole(realm, roleClientId, role))
+                + "]"), 204, "grant " + roleClientId + "/" + role + " to " + username);
     }
 
     /** Ends every session of the user (admin "Sign out"). */

@@ -61,13 +61,13 @@ class AdminConsoleIT extends AbstractOboIT {
                 assertEquals("realm-management",
                         browser.visible(testId("config.denied-audiences0")).getAttribute("value"));
                 assertEquals("account-console",
-                        browser.visible(testId("config.denied-audiences4")).getAttribute("value"));
+                        browser.visible(testId("config.denied-audiences5")).getAttribute("value"));
 
                 // values: hops 2, lifetime 120, one more denied audience, two allowed scopes
                 browser.type(testId("max-hops"), "2");
                 browser.type(testId("max-token-lifetime"), "120");
                 browser.click(testId("config.denied-audiences-addValue"));
-                browser.type(testId("config.denied-audiences5"), "billing-api");
+                browser.type(testId("config.denied-audiences6"), "billing-api");
                 browser.type(testId("config.allowed-scopes0"), "openid");
                 browser.click(testId("config.allowed-scopes-addValue"));
                 browser.type(testId("config.allowed-scopes1"), "profile");
@@ -87,7 +87,7 @@ class AdminConsoleIT extends AbstractOboIT {
         JsonNode executor = storedExecutor("obo-ceilings");
         assertNotNull(executor, "no obo-policy executor stored in profile obo-ceilings");
         assertEquals(Json.parse("{\"max-hops\":\"2\",\"max-token-lifetime\":\"120\",\"denied-audiences\":"
-                + "[\"realm-management\",\"broker\",\"admin-cli\",\"security-admin-console\",\"account-console\","
+                + "[\"realm-management\",\"broker\",\"admin-cli\",\"security-admin-console\",\"account\",\"account-console\","
                 + "\"billing-api\"],\"allowed-scopes\":[\"openid\",\"profile\"]}"), executor.get("configuration"));
     }
 

@@ -47,7 +47,7 @@ class ClusterIT {
 
     static final String REQUIRED = "obo.it.cluster.required";
     private static final Pattern TWO_MEMBER_VIEW = Pattern.compile("ISPN000094: Received new cluster view .*\\(2\\)");
-    private static final int SCENARIOS = 4;
+    private static final int SCENARIOS = 5;
 
     private final Path workDir = ItConfig.workDir().resolveSibling("it-cluster");
     private final List<Path> pidFiles = List.of(workDir.resolve("postgres.pid"), workDir.resolve("node1.pid"),
@@ -223,6 +223,34 @@ class ClusterIT {
             assertEquals(subject.string("iss"), t.string("iss"), "iss");
         }
         scenario(1, "token from node 1 exchanges on node 2 with the same sub, aud, azp, sid, obo_path (both forms)");
+    }
+
+    @Test
+    @Order(1)
+    void refreshTokenFromNode1RefreshesOnNode2AndFollowsAnAdminChangeMadeOnNode1() {
+        Tokens alice = oauth1.login(Clients.WEB_APP, "alice", "alice", "openid");
+        HttpResult exchanged = oauth1.exchange(Clients.REPORTS).subject(alice.accessToken()).audience("inventory-api")
+                .requestedTokenType(OAuth.REFRESH_TOKEN_TYPE).send();
+        assertEquals(200, exchanged.status(), exchanged::describe);
+        HttpResult refreshed = oauth2.refresh(Clients.REPORTS, exchanged.field("refresh_token"));
+        assertEquals(200, refreshed.status(), refreshed::describe);
+        Jwt t = Jwt.parse(refreshed.field("access_token"));
+        assertAud(t, "inventory-api");
+        assertEquals(List.of("reports-api"), t.oboPath(), "obo_path");
+        assertEquals(alice.access().sid(), t.sid(), "sid");
+
+        admin1.setClientEnabled(realmName, "inventory-api", false);
+        try {
+            long refusedMs = untilRefused(() -> oauth2.refresh(Clients.REPORTS, refreshed.field("refresh_token")),
+                    "invalid_grant");
+            report.figure("target disabled on node 1, refresh refused by node 2",
+                    refusedMs == 0 ? "at the first request after the admin call" : "after " + refusedMs + " ms");
+        } finally {
+            admin1.setClientEnabled(realmName, "inventory-api", true);
+        }
+        assertEquals(200, oauth2.refresh(Clients.REPORTS, refreshed.field("refresh_token")).status());
+        scenario(5, "refresh token from an exchange on node 1 refreshes on node 2 with the same aud, obo_path, sid; "
+                + "the target disabled on node 1 is refused by node 2 at the next refresh");
     }
 
     @Test

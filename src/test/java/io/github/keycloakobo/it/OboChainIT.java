@@ -1,5 +1,9 @@
 package io.github.keycloakobo.it;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import static io.github.keycloakobo.it.Clients.BILLING;
 import static io.github.keycloakobo.it.Clients.INVENTORY;
 import static io.github.keycloakobo.it.Clients.LOOP_A;
@@ -79,5 +83,29 @@ class OboChainIT extends AbstractOboIT {
         assertActive(oauth.introspect(SHIPPING, first.field("access_token")), false);
         assertError(oauth.exchange(SHIPPING).subject(first.field("access_token")).audience("inventory-api").send(),
                 400, "invalid_request");
+    }
+
+    @Test
+    void aTokenFromKeycloaksOwnExchangeCountsAsAHop() {
+        // builtin-te (Keycloak's standard token exchange) swaps alice's token for one meant for billing-api: that token
+        // carries no obo_path, but Keycloak records in its id that a token exchange minted it
+        ObjectNode mapper = Json.object();
+        mapper.put("name", "aud-billing-api");
+        mapper.put("protocol", "openid-connect");
+        mapper.put("protocolMapper", "oidc-audience-mapper");
+        mapper.putObject("config").put("included.client.audience", "billing-api").put("access.token.claim", "true");
+        admin.addProtocolMapper(realmName(), "builtin-te", mapper);
+        HttpResult laundered = oauth.exchange(Clients.BUILTIN).subject(aliceToken()).audience("billing-api").send();
+        assertEquals(200, laundered.status(), laundered::describe);
+        Jwt viaKeycloak = Jwt.parse(laundered.field("access_token"));
+        assertTrue(viaKeycloak.aud().contains("billing-api"), viaKeycloak::toString);
+        assertFalse(viaKeycloak.has("obo_path"), viaKeycloak::toString);
+
+        // billing-api accepts only tokens straight from a login (obo.max-hops 1)
+        HttpResult r = oauth.exchange(Clients.BILLING).subject(laundered.field("access_token")).audience("inventory-api")
+                .send();
+        assertError(r, 400, "invalid_request");
+        assertEquals("Hop limit reached: the subject token went through 1 exchange(s) and client 'billing-api' accepts "
+                + "fewer than 1", r.field("error_description"), r::describe);
     }
 }

@@ -150,4 +150,22 @@ class OboExchangeIT extends AbstractOboIT {
         assertTrue(login.access().exp() - t.exp() <= 10, () -> "exp " + t.exp() + " vs subject "
                 + login.access().exp());
     }
+
+    @Test
+    void withoutTokenLifetimeTheTokenLivesAsLongAsTheTargetsOwnTokens() {
+        // realm 300 s, inventory-api's own access token lifespan 60 s: the exchanged token lives 60 s
+        java.util.Map<String, String> previous = admin.setClientAttributes(realmName(), "inventory-api",
+                java.util.Map.of("access.token.lifespan", "60"));
+        try {
+            HttpResult r = oauth.exchange(Clients.ORDERS).subject(aliceToken()).audience("inventory-api").send();
+            Jwt t = assertExchanged(r);
+            assertTrue(t.exp() - t.iat() <= 61 && t.exp() - t.iat() >= 58, () -> "lifetime of " + t);
+            assertTrue(r.json().path("expires_in").asLong() <= 61, r::describe);
+        } finally {
+            admin.setClientAttributes(realmName(), "inventory-api", previous);
+        }
+        // and the realm's lifespan (300 s) when the target has none of its own
+        Jwt t = assertExchanged(oauth.exchange(Clients.ORDERS).subject(aliceToken()).audience("inventory-api").send());
+        assertTrue(t.exp() - t.iat() >= 290, () -> "lifetime of " + t);
+    }
 }

@@ -229,4 +229,19 @@ class OboSubjectTokenIT extends AbstractOboIT {
         assertError(exchangeByOrders(forge(c -> c.putObject("may_act").put("sub", "orders-api"))), 400,
                 "invalid_request");
     }
+
+    @Test
+    void forgedTokenWithoutExpiryIsRefused() {
+        HttpResult r = exchangeByOrders(forge(c -> c.remove("exp")));
+        assertError(r, 400, "invalid_request");
+        assertEquals("The subject token has no expiry (exp)", r.field("error_description"), r::describe);
+    }
+
+    @Test
+    void forgedDpopBoundTokenIsRefusedAsSenderConstrained() {
+        HttpResult r = exchangeByOrders(forge(c -> c.put("typ", "DPoP").putObject("cnf").put("jkt", "0ZcOCORZNYy")));
+        assertError(r, 400, "invalid_request");
+        assertEquals("The subject token is sender-constrained (cnf: DPoP or mTLS); its holder cannot pass it on",
+                r.field("error_description"), r::describe);
+    }
 }

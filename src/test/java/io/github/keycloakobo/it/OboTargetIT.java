@@ -1,5 +1,7 @@
 package io.github.keycloakobo.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import static io.github.keycloakobo.it.Clients.INVENTORY_RESOURCE;
 import static io.github.keycloakobo.it.Clients.ORDERS;
 import static io.github.keycloakobo.it.Clients.ORDERS_LITE;
@@ -81,5 +83,34 @@ class OboTargetIT extends AbstractOboIT {
         }
         assertAud(assertExchanged(oauth.exchange(ORDERS).subject(aliceToken()).audience("billing-api").send()),
                 "billing-api");
+    }
+
+    @Test
+    void keycloaksInternalClientsAreNeverTargetsWithoutARealmPolicy() {
+        Map<String, String> previous = admin.setClientAttributes(realmName(), "orders-lite",
+                Map.of("obo.audiences", "account"));
+        try {
+            HttpResult r = oauth.exchange(Clients.ORDERS_LITE).subject(aliceToken()).audience("account").send();
+            assertError(r, 400, "invalid_target");
+            assertEquals("Target client 'account' is one of Keycloak's internal clients, denied for on-behalf-of "
+                    + "exchange unless a realm obo-policy allows it", r.field("error_description"), r::describe);
+
+            // a realm policy whose own denied-audiences leaves account out allows it
+            ClientPolicies policies = new ClientPolicies(admin, realmName());
+            com.fasterxml.jackson.databind.node.ObjectNode config = Json.object();
+            config.putArray("denied-audiences").add("realm-management");
+            assertEquals(204, policies.putProfiles(ClientPolicies.profile("allow-account",
+                    ClientPolicies.oboExecutor(config))).status());
+            policies.putAnyClientPolicy("allow-account-policy", "allow-account");
+            try {
+                Jwt t = assertExchanged(oauth.exchange(Clients.ORDERS_LITE).subject(aliceToken()).audience("account")
+                        .send());
+                assertAud(t, "account");
+            } finally {
+                policies.clearPolicies();
+            }
+        } finally {
+            admin.setClientAttributes(realmName(), "orders-lite", previous);
+        }
     }
 }
