@@ -1,32 +1,32 @@
 package io.github.keycloakobo.grant;
 
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import io.github.keycloakobo.compat.KeycloakApi;
+import io.github.keycloakobo.policy.Denial;
 import io.github.keycloakobo.policy.EntraScopes;
 import io.github.keycloakobo.policy.ExchangeRequest;
 import io.github.keycloakobo.policy.OAuthError;
 import io.github.keycloakobo.policy.OboClientPolicy;
 import io.github.keycloakobo.policy.OboDeniedException;
+import io.github.keycloakobo.policy.OboPolicyEngine;
 import io.github.keycloakobo.policy.RequestForm;
 import io.github.keycloakobo.policy.TokenTypes;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
-import org.keycloak.common.Profile;
-import org.keycloak.events.Details;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenManager;
-import org.keycloak.protocol.oidc.grants.JWTAuthorizationGrantType;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
 import org.keycloak.services.CorsErrorResponseException;
-import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.TokenExchangeRequestContext;
 
 /**
@@ -40,44 +40,40 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
     public static final String ON_BEHALF_OF = "on_behalf_of";
 
     private final KeycloakSession keycloakSession;
-    private final OAuth2GrantType keycloakGrant = new JWTAuthorizationGrantType();
+    /** Keycloak's own RFC 7523 grant, where this Keycloak has it and its feature is on (not in 26.4). */
+    private final Optional<OAuth2GrantType> keycloakGrant;
 
     EntraOboGrantType(KeycloakSession session) {
         this.keycloakSession = session;
+        this.keycloakGrant = KeycloakApi.get().jwtAuthorizationGrant();
     }
 
     @Override
     public EventType getEventType() {
         return isOnBehalfOf(keycloakSession.getContext().getHttpRequest().getDecodedFormParameters())
                 ? EventType.TOKEN_EXCHANGE
-                : keycloakGrant.getEventType();
+                : keycloakGrant.map(OAuth2GrantType::getEventType).orElse(EventType.LOGIN);
     }
 
     @Override
     public Set<String> getTokenParameterNames() {
-        return keycloakGrant.getTokenParameterNames();
+        return keycloakGrant.map(OAuth2GrantType::getTokenParameterNames).orElse(Set.of(OAuth2Constants.ASSERTION));
     }
 
     @Override
     public Response process(Context context) {
         if (!isOnBehalfOf(context.getFormParams())) {
-            if (!Profile.isFeatureEnabled(Profile.Feature.JWT_AUTHORIZATION_GRANT)) {
-                throw new CorsErrorResponseException(context.getCors(), OAuthErrorException.UNSUPPORTED_GRANT_TYPE,
-                        "Unsupported " + OAuth2Constants.GRANT_TYPE, Response.Status.BAD_REQUEST);
-            }
-            return keycloakGrant.process(context);
+            // exactly what this Keycloak answers without the extension
+            return keycloakGrant.orElseThrow(() -> new CorsErrorResponseException(context.getCors(),
+                    OAuthErrorException.UNSUPPORTED_GRANT_TYPE, "Unsupported " + OAuth2Constants.GRANT_TYPE,
+                    Response.Status.BAD_REQUEST)).process(context);
         }
         setContext(context);
         event.client(client);
 
-        String requestedTokenUse = formParams.getFirst(REQUESTED_TOKEN_USE);
         ExchangeCall call;
         ExchangeRequest request;
         try {
-            if (!ON_BEHALF_OF.equals(requestedTokenUse)) {
-                throw new OboDeniedException(OAuthError.INVALID_REQUEST, "unsupported_requested_token_use",
-                        REQUESTED_TOKEN_USE + " must be " + ON_BEHALF_OF);
-            }
             OboClientPolicy policy = OboClientPolicy.fromAttributes(client.getClientId(), client::getAttribute);
             if (!policy.enabled()) {
                 throw new OboDeniedException(OAuthError.UNAUTHORIZED_CLIENT, "obo_disabled",
@@ -92,10 +88,15 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
                     OboTokenExchangeProvider.forbiddenParameters(formParams),
                     scopes.audiences(), scopes.resources(), scopes.scopes(),
                     refresh ? TokenTypes.REFRESH_TOKEN : TokenTypes.ACCESS_TOKEN);
+            // malformed requests are refused before the client policies run (some executors fail on them)
+            Optional<Denial> malformed = OboPolicyEngine.checkRequest(request);
+            if (malformed.isPresent()) {
+                throw new OboDeniedException(malformed.get());
+            }
             TokenExchangeContext exchange = equivalentTokenExchange(assertion, scopes);
-            triggerClientPolicies(exchange);
+            OnBehalfOfExchange.triggerClientPolicies(session, event, cors, new TokenExchangeRequestContext(exchange));
             call = new ExchangeCall(session, realm, client, event, cors, tokenManager, clientAuthAttributes,
-                    exchange.getRestrictedScopes());
+                    KeycloakApi.get().restrictedScopes(exchange));
         } catch (OboDeniedException e) {
             event.detail(OnBehalfOfExchange.DETAIL_REQUEST_FORM, RequestForm.JWT_BEARER_OBO.auditName());
             throw OnBehalfOfExchange.refuse(event, cors, client, e.denial());
@@ -120,24 +121,13 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
                 tokenManager, clientAuthAttributes);
     }
 
-    private void triggerClientPolicies(TokenExchangeContext exchange) {
-        try {
-            session.clientPolicy().triggerOnEvent(new TokenExchangeRequestContext(exchange));
-        } catch (ClientPolicyException cpe) {
-            event.detail(Details.REASON, Details.CLIENT_POLICY_ERROR);
-            event.detail(Details.CLIENT_POLICY_ERROR, cpe.getError());
-            event.detail(Details.CLIENT_POLICY_ERROR_DETAIL, cpe.getErrorDetail());
-            event.error(cpe.getError());
-            throw new CorsErrorResponseException(cors, cpe.getError(), cpe.getErrorDetail(), cpe.getErrorStatus());
-        }
-    }
-
+    /** Only {@code requested_token_use=on_behalf_of} is this extension's; every other request is Keycloak's. */
     static boolean isOnBehalfOf(MultivaluedMap<String, String> form) {
-        return form != null && form.containsKey(REQUESTED_TOKEN_USE);
+        return form != null && ON_BEHALF_OF.equals(form.getFirst(REQUESTED_TOKEN_USE));
     }
 
     @Override
     public void close() {
-        keycloakGrant.close();
+        keycloakGrant.ifPresent(OAuth2GrantType::close);
     }
 }

@@ -4,6 +4,7 @@ import java.util.Set;
 
 import jakarta.ws.rs.core.Response;
 
+import io.github.keycloakobo.compat.KeycloakApi;
 import io.github.keycloakobo.policy.OAuthError;
 import io.github.keycloakobo.policy.OboDeniedException;
 import io.github.keycloakobo.policy.RecordedGrant;
@@ -20,9 +21,6 @@ import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
 import org.keycloak.protocol.oidc.grants.RefreshTokenGrantType;
 import org.keycloak.representations.RefreshToken;
-import org.keycloak.services.CorsErrorResponseException;
-import org.keycloak.services.clientpolicy.ClientPolicyException;
-import org.keycloak.services.clientpolicy.context.TokenRefreshContext;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.util.TokenUtil;
 
@@ -36,7 +34,7 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
     /** Session attribute that tells the realm's {@code obo-policy} executor that this refresh is an OBO one. */
     public static final String OBO_REFRESH_ATTRIBUTE = "obo.refresh";
 
-    /** A refresh token claim of keycloak-obo 0.1, whose refreshes were not re-decided: such tokens are refused. */
+    /** A refresh token claim of builds before 1.0.0, whose refreshes were not re-decided: such tokens are refused. */
     private static final String LEGACY_PATH_CLAIM = OboClaims.OBO_PATH;
 
     private final OAuth2GrantType keycloakGrant = new RefreshTokenGrantType();
@@ -62,7 +60,9 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
         event.client(client);
         ExchangeCall call = new ExchangeCall(session, realm, client, event, cors, tokenManager, clientAuthAttributes, null);
         return OnBehalfOfExchange.guarded(call, RequestForm.REFRESH, () -> {
-            triggerClientPolicies();
+            session.setAttribute(OBO_REFRESH_ATTRIBUTE, Boolean.TRUE);
+            OnBehalfOfExchange.triggerClientPolicies(session, event, cors,
+                    KeycloakApi.get().refreshPolicyContext(formParams, client, getRequestedScopes()));
             RefreshToken refreshToken = verified(encoded);
             RecordedGrant grant = RecordedGrant.fromClaim(refreshToken.getOtherClaims().get(RecordedGrant.CLAIM))
                     .orElseThrow(() -> refused("refresh_token_outdated", "The refresh token was issued by an earlier "
@@ -111,19 +111,6 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
             throw refused("refresh_token_invalid", "An on-behalf-of refresh token is never an offline token");
         }
         return token;
-    }
-
-    private void triggerClientPolicies() {
-        session.setAttribute(OBO_REFRESH_ATTRIBUTE, Boolean.TRUE);
-        try {
-            session.clientPolicy().triggerOnEvent(new TokenRefreshContext(formParams, client, getRequestedScopes()));
-        } catch (ClientPolicyException cpe) {
-            event.detail(Details.REASON, Details.CLIENT_POLICY_ERROR);
-            event.detail(Details.CLIENT_POLICY_ERROR, cpe.getError());
-            event.detail(Details.CLIENT_POLICY_ERROR_DETAIL, cpe.getErrorDetail());
-            event.error(cpe.getError());
-            throw new CorsErrorResponseException(cors, cpe.getError(), cpe.getErrorDetail(), cpe.getErrorStatus());
-        }
     }
 
     private static OboDeniedException refused(String reason, String description) {

@@ -2,13 +2,17 @@ package io.github.keycloakobo.grant;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import io.github.keycloakobo.compat.KeycloakApi;
+import io.github.keycloakobo.policy.Denial;
 import io.github.keycloakobo.policy.ExchangeRequest;
 import io.github.keycloakobo.policy.OboClientPolicy;
+import io.github.keycloakobo.policy.OboPolicyEngine;
 import io.github.keycloakobo.policy.RequestForm;
 import io.github.keycloakobo.policy.Words;
 import org.keycloak.OAuth2Constants;
@@ -27,23 +31,39 @@ public class OboTokenExchangeProvider implements TokenExchangeProvider {
             OAuth2Constants.ACTOR_TOKEN_TYPE, OAuth2Constants.REQUESTED_SUBJECT, OAuth2Constants.REQUESTED_ISSUER,
             OAuth2Constants.SUBJECT_ISSUER);
 
+    /**
+     * True for every request of a client with {@code obo.enabled}. A malformed one is refused right here, before
+     * Keycloak runs the client policies of the exchange: some of its own executors read the subject token and fail
+     * on a missing one.
+     */
     @Override
     public boolean supports(TokenExchangeContext context) {
-        return context.getClient() != null && OboClientPolicy.isEnabled(context.getClient()::getAttribute);
+        if (context.getClient() == null || !OboClientPolicy.isEnabled(context.getClient()::getAttribute)) {
+            return false;
+        }
+        Optional<Denial> malformed = OboPolicyEngine.checkRequest(request(context));
+        if (malformed.isPresent()) {
+            context.getEvent().detail(OnBehalfOfExchange.DETAIL_REQUEST_FORM, RequestForm.TOKEN_EXCHANGE.auditName());
+            throw OnBehalfOfExchange.refuse(context.getEvent(), context.getCors(), context.getClient(), malformed.get());
+        }
+        return true;
     }
 
     @Override
     public Response exchange(TokenExchangeContext context) {
+        ExchangeCall call = new ExchangeCall(context.getSession(), context.getRealm(), context.getClient(),
+                context.getEvent(), context.getCors(), (TokenManager) context.getTokenManager(),
+                context.getClientAuthAttributes(), KeycloakApi.get().restrictedScopes(context));
+        return OnBehalfOfExchange.exchange(call, request(context), context.getParams().getSubjectToken());
+    }
+
+    private static ExchangeRequest request(TokenExchangeContext context) {
         TokenExchangeContext.Params params = context.getParams();
-        ExchangeRequest request = new ExchangeRequest(RequestForm.TOKEN_EXCHANGE, context.getClient().getClientId(),
+        return new ExchangeRequest(RequestForm.TOKEN_EXCHANGE, context.getClient().getClientId(),
                 present(params.getSubjectToken()), params.getSubjectTokenType(),
                 forbiddenParameters(context.getFormParams()),
                 orEmpty(params.getAudience()), orEmpty(params.getResource()), Words.split(params.getScope()),
                 params.getRequestedTokenType());
-        ExchangeCall call = new ExchangeCall(context.getSession(), context.getRealm(), context.getClient(),
-                context.getEvent(), context.getCors(), (TokenManager) context.getTokenManager(),
-                context.getClientAuthAttributes(), context.getRestrictedScopes());
-        return OnBehalfOfExchange.exchange(call, request, params.getSubjectToken());
     }
 
     /** The delegation and cross-issuer parameters present in a request (either form), which are refused. */
@@ -63,6 +83,11 @@ public class OboTokenExchangeProvider implements TokenExchangeProvider {
 
     private static List<String> orEmpty(List<String> values) {
         return values == null ? List.of() : values;
+    }
+
+    /** Keycloak 26.4 and 26.5 declare it (the exchange's protocol version; 2 is the standard one), 26.7 not. */
+    public int getVersion() {
+        return 2;
     }
 
     @Override

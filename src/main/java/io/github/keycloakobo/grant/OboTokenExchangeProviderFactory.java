@@ -1,7 +1,9 @@
 package io.github.keycloakobo.grant;
 
 import io.github.keycloakobo.spi.StatelessProviderFactory;
+import io.github.keycloakobo.compat.KeycloakApi;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.protocol.oidc.TokenExchangeProvider;
 import org.keycloak.protocol.oidc.TokenExchangeProviderFactory;
 
@@ -19,6 +21,11 @@ public class OboTokenExchangeProviderFactory
         return INSTANCE;
     }
 
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        KeycloakApi.announce();
+    }
 
     @Override
     public String getId() {

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.github.keycloakobo.compat.KeycloakApi;
 import io.github.keycloakobo.policy.Decision;
 import io.github.keycloakobo.policy.OAuthError;
 import io.github.keycloakobo.policy.OboDeniedException;
@@ -29,7 +30,6 @@ import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.representations.RefreshToken;
-import org.keycloak.services.util.DefaultClientSessionContext;
 import org.keycloak.services.util.UserSessionUtil;
 
 /**
@@ -58,7 +58,7 @@ final class OboTokenIssuer {
         RealmModel realm = call.realm();
         ClientModel client = call.client();
 
-        if (!TokenManager.verifyConsentStillAvailable(session, subject.user(), client, null, allow.scopeParameter())) {
+        if (!KeycloakApi.get().consentStillAvailable(session, subject.user(), client, allow.scopeParameter())) {
             throw new OboDeniedException(OAuthError.INVALID_SCOPE, "consent_missing",
                     "The user has not consented to the scopes of client '" + client.getClientId() + "'");
         }
@@ -88,8 +88,7 @@ final class OboTokenIssuer {
         Set<ClientScopeModel> clientScopes = requested
                 .filter(scope -> scope instanceof ClientModel || restricted.contains(scope.getName()))
                 .collect(Collectors.toSet());
-        ClientSessionContext context = DefaultClientSessionContext
-                .fromClientSessionAndClientScopes(clientSession, clientScopes, null, session);
+        ClientSessionContext context = KeycloakApi.get().clientSessionContext(clientSession, clientScopes, session);
         context.setAttribute(Constants.REQUESTED_AUDIENCE_CLIENTS, targets.toArray(ClientModel[]::new));
         context.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
         // Never an offline token (the decision keeps offline_access out of the scopes); answering here also spares

@@ -12,6 +12,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.github.keycloakobo.compat.KeycloakApi;
 import io.github.keycloakobo.policy.Decision;
 import io.github.keycloakobo.policy.Denial;
 import io.github.keycloakobo.policy.ExchangeRequest;
@@ -36,6 +37,8 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCConfigAttributes;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.CorsErrorResponseException;
+import org.keycloak.services.clientpolicy.ClientPolicyContext;
+import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.cors.Cors;
 
 /**
@@ -49,6 +52,7 @@ final class OnBehalfOfExchange {
     static final String DETAIL_SUBJECT_TOKEN_ID = "subject_token_id";
     static final String DETAIL_HOPS = "obo_hops";
     static final String DETAIL_REQUEST_FORM = "obo_request_form";
+    static final String DETAIL_RESOURCE = "resource";
     static final String SERVER_ERROR = "server_error";
 
     private static final Logger LOG = Logger.getLogger(OnBehalfOfExchange.class);
@@ -58,6 +62,17 @@ final class OnBehalfOfExchange {
 
     /** An exchange in either request form: check the request, verify the subject token, decide, issue. */
     static Response exchange(ExchangeCall call, ExchangeRequest request, String subjectToken) {
+        // what was asked for, also on a refusal; an issued token replaces audience and scope with what was granted
+        EventBuilder event = call.event();
+        if (!request.audiences().isEmpty()) {
+            event.detail(Details.AUDIENCE, Words.join(request.audiences()));
+        }
+        if (!request.resources().isEmpty()) {
+            event.detail(DETAIL_RESOURCE, Words.join(request.resources()));
+        }
+        if (!request.scopes().isEmpty()) {
+            event.detail(Details.SCOPE, Words.join(request.scopes()));
+        }
         return guarded(call, request.form(), () -> {
             Optional<Denial> malformed = OboPolicyEngine.checkRequest(request);
             if (malformed.isPresent()) {
@@ -75,13 +90,18 @@ final class OnBehalfOfExchange {
      */
     static Response guarded(ExchangeCall call, RequestForm form, Supplier<Response> work) {
         call.event().detail(DETAIL_REQUEST_FORM, form.auditName());
+        KeycloakApi keycloak = KeycloakApi.get();
+        if (!keycloak.supported()) {
+            throw refuse(call.event(), call.cors(), call.client(), Denial.of(OAuthError.UNAUTHORIZED_CLIENT,
+                    "keycloak_unsupported", keycloak.unsupportedDescription()));
+        }
         try {
             return work.get();
         } catch (OboDeniedException e) {
             throw refuse(call.event(), call.cors(), call.client(), form.answer(e.denial()));
         } catch (WebApplicationException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.errorf(e, "On-behalf-of %s for client '%s' failed unexpectedly", form.auditName(),
                     call.client().getClientId());
             call.event().detail(Details.REASON, "server_error");
@@ -116,7 +136,8 @@ final class OnBehalfOfExchange {
         if (subject.facts().tokenId() != null && request.form() != RequestForm.REFRESH) {
             event.detail(DETAIL_SUBJECT_TOKEN_ID, subject.facts().tokenId());
         }
-        event.detail(DETAIL_HOPS, String.valueOf(subject.facts().hops()));
+        // the hop count of the token this request would issue, as on success
+        event.detail(DETAIL_HOPS, String.valueOf(subject.facts().hops() + 1));
 
         RealmCeilings ceilings = Optional.ofNullable(session.getAttribute(REALM_CEILINGS_ATTRIBUTE, RealmCeilings.class))
                 .orElse(RealmCeilings.DEFAULT);
@@ -187,6 +208,20 @@ final class OnBehalfOfExchange {
         }
         scopes.add(new SourceScope(OAuth2Constants.SCOPE_OPENID, false, true));
         return scopes;
+    }
+
+    /** Runs the realm's client policies on {@code context}; their refusal is answered as Keycloak's own grants do. */
+    static void triggerClientPolicies(KeycloakSession session, EventBuilder event, Cors cors,
+                                      ClientPolicyContext context) {
+        try {
+            session.clientPolicy().triggerOnEvent(context);
+        } catch (ClientPolicyException cpe) {
+            event.detail(Details.REASON, Details.CLIENT_POLICY_ERROR);
+            event.detail(Details.CLIENT_POLICY_ERROR, cpe.getError());
+            event.detail(Details.CLIENT_POLICY_ERROR_DETAIL, cpe.getErrorDetail());
+            event.error(cpe.getError());
+            throw new CorsErrorResponseException(cors, cpe.getError(), cpe.getErrorDetail(), cpe.getErrorStatus());
+        }
     }
 
     /** Records the refusal in the audit event and answers it as an OAuth error. */

@@ -23,6 +23,7 @@ import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.encode.AccessTokenContext;
 import org.keycloak.protocol.oidc.encode.TokenContextEncoderProvider;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.util.UserSessionUtil;
 import org.keycloak.util.TokenUtil;
 
@@ -90,7 +91,7 @@ final class SubjectTokenVerifier {
             throw refused("not_yet_valid", "The subject token is not yet valid");
         }
         if (token.getIat() == null || token.getIat() < realm.getNotBefore()
-                || (token.getId() != null && session.revokedTokens().contains(token.getId()))) {
+                || (token.getId() != null && !new TokenManager.TokenRevocationCheck(session).test(token))) {
             throw refused("revoked", "The subject token has been revoked");
         }
         if (token.getSubject() == null && token.getPreferredUsername() == null) {
@@ -101,12 +102,7 @@ final class SubjectTokenVerifier {
             throw refused("issuing_client_invalid", "The client the subject token was issued to is unknown or disabled");
         }
 
-        UserSessionUtil.UserSessionValidationResult sessionCheck =
-                UserSessionUtil.findValidSessionForAccessToken(session, realm, token, issuedFor, invalid -> { });
-        if (sessionCheck.getError() != null || sessionCheck.getUserSession() == null) {
-            throw refused("session_inactive", "The subject token's user session is not active (logged out or expired)");
-        }
-        UserSessionModel userSession = sessionCheck.getUserSession();
+        UserSessionModel userSession = userSession(token, issuedFor);
         UserModel user = userSession.getUser();
         if (user != null && user.getServiceAccountClientLink() != null) {
             throw refused("no_user", "The subject token belongs to a service account (client credentials), not a user");
@@ -115,6 +111,51 @@ final class SubjectTokenVerifier {
             throw refused("user_invalid", "The subject token's user is disabled or no longer exists");
         }
         return new OboSubject(user, userSession, issuedFor, facts(token));
+    }
+
+    /**
+     * The subject token's stored user session. A token without one ({@code sid}) is refused: its chain could not be
+     * ended by a logout. A token that a token exchange issued on a transient client session is checked against the
+     * user session itself, looked up without creating anything (Keycloak's own lookup for such tokens attaches a new
+     * authentication session, a cluster-replicated write, on every call); every other token through Keycloak's own
+     * check, which also requires its client session.
+     */
+    private UserSessionModel userSession(AccessToken token, ClientModel issuedFor) {
+        if (token.getSessionId() == null) {
+            throw refused("no_session", "The subject token has no user session (sid): on-behalf-of exchange needs "
+                    + "one, so that logging the user out ends the chain");
+        }
+        AccessTokenContext.SessionType type = tokenContext(token).getSessionType();
+        UserSessionModel userSession;
+        if (type.isAllowTransientClientSession()) {
+            userSession = type.isAllowLookupOnlineUserSession()
+                    ? session.sessions().getUserSession(realm, token.getSessionId())
+                    : session.sessions().getOfflineUserSession(realm, token.getSessionId());
+            if (!AuthenticationManager.isSessionValid(realm, userSession)
+                    || token.isIssuedBeforeSessionStart(userSession.getStarted())) {
+                userSession = null;
+            }
+        } else {
+            UserSessionUtil.UserSessionValidationResult check =
+                    UserSessionUtil.findValidSessionForAccessToken(session, realm, token, issuedFor, invalid -> { });
+            userSession = check.getError() == null ? check.getUserSession() : null;
+        }
+        if (userSession == null) {
+            throw refused("session_inactive", "The subject token's user session is not active (logged out or expired)");
+        }
+        return userSession;
+    }
+
+    /** How Keycloak minted the token (its id encodes the session type and the grant). */
+    private AccessTokenContext tokenContext(AccessToken token) {
+        if (token.getId() == null) {
+            throw refused("malformed", "The subject token has no id (jti)");
+        }
+        try {
+            return session.getProvider(TokenContextEncoderProvider.class).getTokenContextFromTokenId(token.getId());
+        } catch (IllegalArgumentException e) {
+            throw refused("malformed", "The subject token's id (jti) is not one this realm issues");
+        }
     }
 
     private SubjectFacts facts(AccessToken token) {
@@ -130,16 +171,7 @@ final class SubjectTokenVerifier {
 
     /** Keycloak encodes the grant that minted an access token in its id; any token exchange is one hop at least. */
     private boolean mintedByExchange(AccessToken token) {
-        if (token.getId() == null) {
-            return false;
-        }
-        try {
-            AccessTokenContext context = session.getProvider(TokenContextEncoderProvider.class)
-                    .getTokenContextFromTokenId(token.getId());
-            return OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(context.getGrantType());
-        } catch (IllegalArgumentException e) {
-            throw refused("malformed", "The subject token's id (jti) is not one this realm issues");
-        }
+        return OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(tokenContext(token).getGrantType());
     }
 
     private List<String> oboPath(Object claim) {

@@ -26,6 +26,12 @@ public final class OboPolicyEngine {
 
     private static final String OFFLINE_ACCESS = "offline_access";
 
+    /**
+     * Keycloak's own hidden default scopes that carry a token's basics ({@code sub}, roles, {@code acr}, allowed
+     * origins): kept under any scope ceiling, because a token without them is no usable token (design.md section 4).
+     */
+    public static final Set<String> TOKEN_BASICS = Set.of("basic", "roles", "acr", "web-origins");
+
     private OboPolicyEngine() {
     }
 
@@ -191,12 +197,15 @@ public final class OboPolicyEngine {
 
     /**
      * The client scopes Keycloak may apply. A scope that shows in the token's {@code scope} claim is kept only when
-     * the subject token has it and every ceiling allows it; default scopes that do not show there ({@code roles},
-     * {@code acr}, ...) are not ceilinged. An explicitly requested scope that is not kept is {@code invalid_scope}.
+     * the subject token has it and every ceiling allows it. A default scope that does not show there
+     * ({@code include.in.token.scope=false}) is kept without a ceiling; under a ceiling ({@code obo.scopes} or the
+     * realm's allowed scopes) only when a ceiling names it or it is one of {@link #TOKEN_BASICS}. An explicitly
+     * requested scope that is not kept is {@code invalid_scope}.
      */
     private static Set<String> restrictScopes(ExchangeRequest request, SubjectFacts subject, OboClientPolicy policy,
                                               RealmCeilings ceilings, Collection<SourceScope> sourceScopes) {
         String requester = request.requester();
+        boolean ceilingSet = policy.scopeCeiling().isPresent() || ceilings.allowedScopes().isPresent();
         Set<String> known = new HashSet<>();
         Set<String> restricted = new HashSet<>();
         for (SourceScope scope : sourceScopes) {
@@ -204,8 +213,15 @@ public final class OboPolicyEngine {
             if (scope.name().equals(OFFLINE_ACCESS)) {
                 continue;
             }
-            boolean uncapped = scope.isDefault() && !scope.includedInTokenScope();
-            if (uncapped || withinCeilings(scope.name(), subject, policy, ceilings)) {
+            boolean kept;
+            if (scope.isDefault() && !scope.includedInTokenScope()) {
+                // a hidden default scope never shows in the subject token's scope: only the ceilings can name it
+                kept = !ceilingSet || TOKEN_BASICS.contains(scope.name())
+                        || withinCeilingNames(scope.name(), policy, ceilings);
+            } else {
+                kept = withinCeilings(scope.name(), subject, policy, ceilings);
+            }
+            if (kept) {
                 restricted.add(scope.name());
             }
         }
@@ -259,8 +275,11 @@ public final class OboPolicyEngine {
 
     private static boolean withinCeilings(String scope, SubjectFacts subject, OboClientPolicy policy,
                                           RealmCeilings ceilings) {
-        return subject.scopes().contains(scope)
-                && policy.scopeCeiling().map(c -> c.contains(scope)).orElse(true)
+        return subject.scopes().contains(scope) && withinCeilingNames(scope, policy, ceilings);
+    }
+
+    private static boolean withinCeilingNames(String scope, OboClientPolicy policy, RealmCeilings ceilings) {
+        return policy.scopeCeiling().map(c -> c.contains(scope)).orElse(true)
                 && ceilings.allowedScopes().map(c -> c.contains(scope)).orElse(true);
     }
 

@@ -91,10 +91,18 @@ class EntraMigrationIT extends AbstractOboIT {
     }
 
     @Test
-    void otherRequestedTokenUseIsInvalidRequest() {
-        HttpResult r = oauth.entraOnBehalfOf(Clients.ORDERS, aliceToken()).without("requested_token_use")
-                .param("requested_token_use", "impersonation").scope(INVENTORY_DEFAULT).send();
-        assertError(r, 400, "invalid_request");
+    void otherRequestedTokenUseGetsKeycloaksOwnAnswer() {
+        // only requested_token_use=on_behalf_of is the extension's: the same request without the parameter and with
+        // another value get exactly Keycloak's answer
+        HttpResult plain = oauth.entraOnBehalfOf(Clients.ORDERS, aliceToken()).without("requested_token_use")
+                .scope(INVENTORY_DEFAULT).send();
+        assertError(plain, 400, ItConfig.plainJwtBearerError());
+        for (String use : java.util.List.of("impersonation", "ON_BEHALF_OF", "")) {
+            HttpResult r = oauth.entraOnBehalfOf(Clients.ORDERS, aliceToken()).without("requested_token_use")
+                    .param("requested_token_use", use).scope(INVENTORY_DEFAULT).send();
+            assertError(r, 400, ItConfig.plainJwtBearerError());
+            assertEquals(plain.field("error_description"), r.field("error_description"), r::describe);
+        }
     }
 
     @Test

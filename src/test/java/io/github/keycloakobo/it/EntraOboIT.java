@@ -89,7 +89,8 @@ class EntraOboIT extends AbstractOboIT {
     void jwtBearerWithoutOnBehalfOfStaysWithKeycloaksOwnGrant() {
         // Keycloak's RFC 7523 JWT authorization grant answers for a client that is not set up for it
         HttpResult r = oauth.token(ORDERS, Form.of("grant_type", OAuth.JWT_BEARER, "assertion", aliceToken()));
-        assertError(r, 400, "invalid_grant");
-        assertTrue(r.field("error_description").contains("JWT Authorization Grant"), r::describe);
+        assertError(r, 400, ItConfig.plainJwtBearerError());
+        assertTrue(r.field("error_description").contains(ItConfig.keycloakAtLeast("26.7")
+                ? "JWT Authorization Grant" : "Unsupported grant_type"), r::describe);
     }
 }

@@ -30,6 +30,29 @@ public final class ItConfig {
         return prop(KEYCLOAK_VERSION, "26.7.3");
     }
 
+    /** {@code major.minor} of the Keycloak under test, e.g. {@code 26.7}. */
+    public static String keycloakLine() {
+        String[] parts = keycloakVersion().split("\\.");
+        return parts[0] + "." + parts[1];
+    }
+
+    /** Whether the Keycloak under test is of this line or a later one ({@code "26.5"}). */
+    public static boolean keycloakAtLeast(String line) {
+        String[] have = keycloakLine().split("\\.");
+        String[] want = line.split("\\.");
+        int major = Integer.compare(Integer.parseInt(have[0]), Integer.parseInt(want[0]));
+        return major != 0 ? major > 0 : Integer.parseInt(have[1]) >= Integer.parseInt(want[1]);
+    }
+
+    /**
+     * What Keycloak itself answers to a jwt-bearer request that is not on-behalf-of: its RFC 7523 grant's
+     * {@code invalid_grant} from 26.7 on (on by default); {@code unsupported_grant_type} before (26.5: a preview
+     * feature, off; 26.4: no such grant).
+     */
+    public static String plainJwtBearerError() {
+        return keycloakAtLeast("26.7") ? "invalid_grant" : "unsupported_grant_type";
+    }
+
     public static Path keycloakHome() {
         return Paths.get(prop(KEYCLOAK_HOME, "target/keycloak-dist/keycloak-" + keycloakVersion())).toAbsolutePath();
     }

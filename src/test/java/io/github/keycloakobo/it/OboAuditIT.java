@@ -87,14 +87,19 @@ class OboAuditIT extends AbstractOboIT {
     void refusedExchangeIsAuditedWithAReason() {
         Tokens login = alice();
         Jwt subject = login.access();
-        HttpResult r = oauth.exchange(ORDERS).subject(login.accessToken()).audience("reports-api").send();
+        HttpResult r = oauth.exchange(ORDERS).subject(login.accessToken()).audience("reports-api").scope("profile")
+                .send();
         assertError(r, 400, "invalid_target");
 
         JsonNode e = awaitEvent("TOKEN_EXCHANGE_ERROR", "orders-api", subject.jti());
         JsonNode d = e.path("details");
         assertEquals("orders-api", e.path("clientId").asText());
-        assertFalse(e.path("error").asText().isBlank(), e::toString);
-        assertFalse(d.path("reason").asText().isBlank(), d::toString);
+        assertEquals("invalid_target", e.path("error").asText(), e::toString);
+        assertTrue(d.path("reason").asText().startsWith("audience_not_allowed: "), d::toString);
+        // what was asked for, and the hop count the refused token would have had (as on success)
+        assertEquals("reports-api", d.path("audience").asText(), d::toString);
+        assertEquals("profile", d.path("scope").asText(), d::toString);
+        assertEquals("1", d.path("obo_hops").asText(), d::toString);
         assertEquals("web-app", d.path("subject_token_client_id").asText(), d::toString);
         assertEquals(OAuth.TOKEN_EXCHANGE, d.path("grant_type").asText(), d::toString);
         assertNoTokenIn(e, login.accessToken());

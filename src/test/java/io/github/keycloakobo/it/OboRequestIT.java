@@ -1,5 +1,7 @@
 package io.github.keycloakobo.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import static io.github.keycloakobo.it.Clients.ORDERS;
 import static io.github.keycloakobo.it.Clients.PUBLIC_OBO;
 
@@ -124,5 +126,34 @@ class OboRequestIT extends AbstractOboIT {
     void requestedTokenTypeOtherThanAccessTokenIsInvalidRequest(String type) {
         assertError(oauth.exchange(ORDERS).subject(aliceToken()).audience("inventory-api").requestedTokenType(type)
                 .send(), 400, "invalid_request");
+    }
+
+    @Test
+    void keycloaksOwnExecutorsNeverTurnAMalformedRequestIntoA500() {
+        // Keycloak's downscope executor (26.5+) reads the subject token on every token-exchange request
+        org.junit.jupiter.api.Assumptions.assumeTrue(ItConfig.keycloakAtLeast("26.5"),
+                "Keycloak " + ItConfig.keycloakVersion() + " has no downscope-assertion-grant-enforcer executor");
+        ClientPolicies policies = new ClientPolicies(admin, realmName());
+        com.fasterxml.jackson.databind.node.ObjectNode downscope = Json.object();
+        downscope.put("executor", "downscope-assertion-grant-enforcer");
+        downscope.putObject("configuration");
+        assertEquals(204, policies.putProfiles(ClientPolicies.profile("downscope", downscope)).status());
+        policies.putAnyClientPolicy("downscope-policy", "downscope");
+        try {
+            HttpResult noSubject = oauth.exchange(Clients.ORDERS).param("subject_token_type", OAuth.ACCESS_TOKEN_TYPE)
+                    .audience("inventory-api").send();
+            assertError(noSubject, 400, "invalid_request");
+            assertEquals("Missing parameter: subject_token", noSubject.field("error_description"), noSubject::describe);
+
+            HttpResult noAssertion = oauth.entraOnBehalfOf(Clients.ORDERS, "x").without("assertion")
+                    .param("scope", "inventory-api/.default").send();
+            assertError(noAssertion, 400, "invalid_request");
+            assertEquals("Missing parameter: assertion", noAssertion.field("error_description"), noAssertion::describe);
+
+            assertAud(assertExchanged(oauth.exchange(Clients.ORDERS).subject(aliceToken()).audience("inventory-api")
+                    .send()), "inventory-api");
+        } finally {
+            policies.clearPolicies();
+        }
     }
 }

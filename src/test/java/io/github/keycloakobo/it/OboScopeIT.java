@@ -1,5 +1,7 @@
 package io.github.keycloakobo.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import static io.github.keycloakobo.it.Clients.ORDERS;
 import static io.github.keycloakobo.it.Clients.ORDERS_LITE;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -86,5 +88,34 @@ class OboScopeIT extends AbstractOboIT {
         Jwt t = assertExchanged(oauth.exchange(ORDERS).subject(login.accessToken()).audience("inventory-api").send());
         assertFalse(t.scopes().contains("profile"), t::toString);
         assertTrue(t.scopes().contains("email"), t::toString);
+    }
+
+    @Test
+    void aHiddenDefaultScopeOutsideTheCeilingIsLeftOutButTheTokensBasicsStay() {
+        // a custom default scope that never shows in the scope claim, with a claim mapper of its own
+        com.fasterxml.jackson.databind.node.ObjectNode scope = Json.object();
+        scope.put("name", "hidden-claims");
+        scope.put("protocol", "openid-connect");
+        scope.putObject("attributes").put("include.in.token.scope", "false");
+        com.fasterxml.jackson.databind.node.ObjectNode mapper = scope.putArray("protocolMappers").addObject();
+        mapper.put("name", "department");
+        mapper.put("protocol", "openid-connect");
+        mapper.put("protocolMapper", "oidc-hardcoded-claim-mapper");
+        mapper.putObject("config").put("claim.name", "department").put("claim.value", "finance")
+                .put("jsonType.label", "String").put("access.token.claim", "true");
+        admin.createClientScope(realmName(), scope);
+        admin.addDefaultClientScope(realmName(), "orders-lite", "hidden-claims");
+        admin.addDefaultClientScope(realmName(), "orders-api", "hidden-claims");
+
+        // orders-lite has a ceiling (obo.scopes = openid profile inventory:read) that does not name the scope
+        Jwt capped = assertExchanged(oauth.exchange(Clients.ORDERS_LITE).subject(aliceToken()).audience("inventory-api")
+                .send());
+        assertFalse(capped.has("department"), () -> "a hidden scope outside obo.scopes reached the token: " + capped);
+        assertTrue(capped.has("sub"), capped::toString);
+        assertEquals(java.util.Set.of("stock.read"), capped.clientRoles("inventory-api"), capped::toString);
+
+        // orders-api has no ceiling: the hidden default scope applies as in any token of the client
+        Jwt uncapped = assertExchanged(oauth.exchange(ORDERS).subject(aliceToken()).audience("inventory-api").send());
+        assertEquals("finance", uncapped.string("department"), uncapped::toString);
     }
 }

@@ -244,4 +244,12 @@ class OboSubjectTokenIT extends AbstractOboIT {
         assertEquals("The subject token is sender-constrained (cnf: DPoP or mTLS); its holder cannot pass it on",
                 r.field("error_description"), r::describe);
     }
+
+    @Test
+    void forgedTokenWithoutSessionIsRefused() {
+        HttpResult r = exchangeByOrders(forge(c -> c.remove("sid")));
+        assertError(r, 400, "invalid_request");
+        assertEquals("The subject token has no user session (sid): on-behalf-of exchange needs one, so that logging "
+                + "the user out ends the chain", r.field("error_description"), r::describe);
+    }
 }

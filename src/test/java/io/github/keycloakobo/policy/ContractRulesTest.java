@@ -106,4 +106,30 @@ class ContractRulesTest {
         assertEquals("offline_access_not_allowed", deny.denial().reason());
         assertEquals(OAuthError.INVALID_SCOPE, deny.denial().error());
     }
+
+    @Test
+    void underACeilingHiddenDefaultScopesAreCeilingedExceptTheTokensBasics() {
+        List<SourceScope> withHidden = List.of(new SourceScope("profile", true, true),
+                new SourceScope("basic", true, false), new SourceScope("roles", true, false),
+                new SourceScope("acr", true, false), new SourceScope("web-origins", true, false),
+                new SourceScope("hidden-claims", true, false));
+        OboClientPolicy ceiling = new OboClientPolicy(true, Set.of("api-b"), Optional.of(Set.of("profile")), 1,
+                OptionalInt.empty(), false, true);
+        Decision.Allow capped = assertInstanceOf(Decision.Allow.class, OboPolicyEngine.decide(request(null, "api-b"),
+                subject(List.of(), false), ceiling, RealmCeilings.DEFAULT, id -> Optional.ofNullable(targets.get(id)),
+                withHidden, NOW));
+        assertEquals(Set.of("profile", "basic", "roles", "acr", "web-origins"), capped.restrictedScopes());
+
+        RealmCeilings realm = new RealmCeilings(OptionalInt.empty(), OptionalInt.empty(), Set.of(),
+                Optional.of(Set.of("profile", "hidden-claims")));
+        Decision.Allow named = assertInstanceOf(Decision.Allow.class, OboPolicyEngine.decide(request(null, "api-b"),
+                subject(List.of(), false), policy("api-b"), realm, id -> Optional.ofNullable(targets.get(id)),
+                withHidden, NOW));
+        assertTrue(named.restrictedScopes().contains("hidden-claims"), "a ceiling that names it keeps it");
+
+        Decision.Allow free = assertInstanceOf(Decision.Allow.class, OboPolicyEngine.decide(request(null, "api-b"),
+                subject(List.of(), false), policy("api-b"), RealmCeilings.DEFAULT,
+                id -> Optional.ofNullable(targets.get(id)), withHidden, NOW));
+        assertTrue(free.restrictedScopes().contains("hidden-claims"), "without a ceiling hidden scopes apply");
+    }
 }
