@@ -30,9 +30,6 @@ public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicy
      */
     public static final String REALM_CEILINGS_ATTRIBUTE = "obo.realm-ceilings";
 
-    /** The session attribute by which the refresh grant marks the refresh of an OBO refresh token. */
-    public static final String OBO_REFRESH_ATTRIBUTE = "obo.refresh";
-
     private static final Logger LOG = Logger.getLogger(OboPolicyExecutor.class);
 
     private final KeycloakSession session;
@@ -98,20 +95,15 @@ public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicy
     }
 
     /**
-     * The requesting client of an OBO exchange, or of the refresh of an OBO refresh token (the refresh grant marks
-     * those); null for every other event and client.
+     * The requesting client of an OBO exchange (the refresh of an OBO refresh token raises the same event, as does the
+     * Entra form); null for every other event and client.
      */
-    private ClientModel oboClient(ClientPolicyContext context) {
-        ClientModel client;
-        if (context.getEvent() == ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST
-                && context instanceof TokenExchangeRequestContext exchange) {
-            client = exchange.getTokenExchangeContext().getClient();
-        } else if (context.getEvent() == ClientPolicyEvent.TOKEN_REFRESH
-                && Boolean.TRUE.equals(session.getAttribute(OBO_REFRESH_ATTRIBUTE))) {
-            client = session.getContext().getClient();
-        } else {
+    private static ClientModel oboClient(ClientPolicyContext context) {
+        if (context.getEvent() != ClientPolicyEvent.TOKEN_EXCHANGE_REQUEST
+                || !(context instanceof TokenExchangeRequestContext exchange)) {
             return null;
         }
+        ClientModel client = exchange.getTokenExchangeContext().getClient();
         return client != null && OboClientPolicy.isEnabled(client::getAttribute) ? client : null;
     }
 }

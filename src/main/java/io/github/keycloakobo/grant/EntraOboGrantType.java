@@ -71,16 +71,17 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
         setContext(context);
         event.client(client);
 
-        ExchangeCall call;
+        ExchangeCall call = new ExchangeCall(session, realm, client, event, cors, tokenManager, clientAuthAttributes,
+                null);
         ExchangeRequest request;
+        String assertion = formParams.getFirst(OAuth2Constants.ASSERTION);
         try {
-            OboClientPolicy policy = OboClientPolicy.fromAttributes(client.getClientId(), client::getAttribute);
+            OboClientPolicy policy = OnBehalfOfExchange.sourcePolicy(client);
             if (!policy.enabled()) {
                 throw new OboDeniedException(OAuthError.UNAUTHORIZED_CLIENT, "obo_disabled",
                         "Client '" + client.getClientId() + "' is not enabled for on-behalf-of exchange");
             }
             EntraScopes scopes = EntraScopes.parse(formParams.getFirst(OAuth2Constants.SCOPE));
-            String assertion = formParams.getFirst(OAuth2Constants.ASSERTION);
             // MSAL always adds offline_access: as in Entra, a refresh token comes only where the client may have one
             boolean refresh = scopes.offlineAccess() && policy.refreshTokenAllowed() && policy.refreshTokensEnabled();
             request = new ExchangeRequest(RequestForm.JWT_BEARER_OBO, client.getClientId(),
@@ -89,36 +90,16 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
                     scopes.audiences(), scopes.resources(), scopes.scopes(),
                     refresh ? TokenTypes.REFRESH_TOKEN : TokenTypes.ACCESS_TOKEN);
             // malformed requests are refused before the client policies run (some executors fail on them)
-            Optional<Denial> malformed = OboPolicyEngine.checkRequest(request);
-            if (malformed.isPresent()) {
-                throw new OboDeniedException(malformed.get());
-            }
-            TokenExchangeContext exchange = equivalentTokenExchange(assertion, scopes);
+            OnBehalfOfExchange.precheck(client, request);
+            TokenExchangeContext exchange = OnBehalfOfExchange.equivalentExchange(call, clientConnection, headers,
+                    assertion, scopes.audiences(), scopes.resources(), scopes.scopes());
             OnBehalfOfExchange.triggerClientPolicies(session, event, cors, new TokenExchangeRequestContext(exchange));
-            call = new ExchangeCall(session, realm, client, event, cors, tokenManager, clientAuthAttributes,
-                    KeycloakApi.get().restrictedScopes(exchange));
+            call = call.withRestrictedScopes(KeycloakApi.get().restrictedScopes(exchange));
         } catch (OboDeniedException e) {
             event.detail(OnBehalfOfExchange.DETAIL_REQUEST_FORM, RequestForm.JWT_BEARER_OBO.auditName());
             throw OnBehalfOfExchange.refuse(event, cors, client, e.denial());
         }
-        return OnBehalfOfExchange.exchange(call, request, formParams.getFirst(OAuth2Constants.ASSERTION));
-    }
-
-    /** The same request in RFC 8693 words, so client policies on token exchange apply to this form too. */
-    private TokenExchangeContext equivalentTokenExchange(String assertion, EntraScopes scopes) {
-        MultivaluedMap<String, String> equivalent = new MultivaluedHashMap<>();
-        equivalent.putSingle(OAuth2Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
-        if (assertion != null) {
-            equivalent.putSingle(OAuth2Constants.SUBJECT_TOKEN, assertion);
-        }
-        equivalent.putSingle(OAuth2Constants.SUBJECT_TOKEN_TYPE, TokenTypes.ACCESS_TOKEN);
-        scopes.audiences().forEach(a -> equivalent.add(OAuth2Constants.AUDIENCE, a));
-        scopes.resources().forEach(r -> equivalent.add(OAuth2Constants.RESOURCE, r));
-        if (!scopes.scopes().isEmpty()) {
-            equivalent.putSingle(OAuth2Constants.SCOPE, String.join(" ", new LinkedHashSet<>(scopes.scopes())));
-        }
-        return new TokenExchangeContext(session, equivalent, cors, realm, event, client, clientConnection, headers,
-                tokenManager, clientAuthAttributes);
+        return OnBehalfOfExchange.exchange(call, request, assertion);
     }
 
     /** Only {@code requested_token_use=on_behalf_of} is this extension's; every other request is Keycloak's. */

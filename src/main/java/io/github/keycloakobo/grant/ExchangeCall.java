@@ -19,6 +19,11 @@ import org.keycloak.services.cors.Cors;
 record ExchangeCall(KeycloakSession session, RealmModel realm, ClientModel client, EventBuilder event, Cors cors,
                     TokenManager tokenManager, Map<String, String> clientAuthAttributes, Set<String> restrictedScopes) {
 
+    /** The same call with the scopes a client policy limited the exchange to. */
+    ExchangeCall withRestrictedScopes(Set<String> scopes) {
+        return new ExchangeCall(session, realm, client, event, cors, tokenManager, clientAuthAttributes, scopes);
+    }
+
     /** This realm's issuer as the request names it (the {@code iss} of tokens it issues). */
     String issuer() {
         return Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());

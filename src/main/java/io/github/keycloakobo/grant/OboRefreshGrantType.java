@@ -1,26 +1,31 @@
 package io.github.keycloakobo.grant;
 
+import java.util.List;
 import java.util.Set;
 
 import jakarta.ws.rs.core.Response;
 
 import io.github.keycloakobo.compat.KeycloakApi;
 import io.github.keycloakobo.policy.OAuthError;
+import io.github.keycloakobo.policy.OboClientPolicy;
 import io.github.keycloakobo.policy.OboDeniedException;
 import io.github.keycloakobo.policy.RecordedGrant;
 import io.github.keycloakobo.policy.RequestForm;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
+import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventType;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
 import org.keycloak.protocol.oidc.grants.RefreshTokenGrantType;
 import org.keycloak.representations.RefreshToken;
+import org.keycloak.services.clientpolicy.context.TokenExchangeRequestContext;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.util.TokenUtil;
 
@@ -31,11 +36,10 @@ import org.keycloak.util.TokenUtil;
  */
 public class OboRefreshGrantType extends OAuth2GrantTypeBase {
 
-    /** Session attribute that tells the realm's {@code obo-policy} executor that this refresh is an OBO one. */
-    public static final String OBO_REFRESH_ATTRIBUTE = "obo.refresh";
-
     /** A refresh token claim of builds before 1.0.0, whose refreshes were not re-decided: such tokens are refused. */
     private static final String LEGACY_PATH_CLAIM = OboClaims.OBO_PATH;
+
+    private static final String USED_KEY_PREFIX = "obo-refresh-used.";
 
     private final OAuth2GrantType keycloakGrant = new RefreshTokenGrantType();
 
@@ -60,18 +64,22 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
         event.client(client);
         ExchangeCall call = new ExchangeCall(session, realm, client, event, cors, tokenManager, clientAuthAttributes, null);
         return OnBehalfOfExchange.guarded(call, RequestForm.REFRESH, () -> {
-            session.setAttribute(OBO_REFRESH_ATTRIBUTE, Boolean.TRUE);
-            OnBehalfOfExchange.triggerClientPolicies(session, event, cors,
-                    KeycloakApi.get().refreshPolicyContext(formParams, client, getRequestedScopes()));
+            OboClientPolicy policy = OnBehalfOfExchange.sourcePolicy(client);
             RefreshToken refreshToken = verified(encoded);
             RecordedGrant grant = RecordedGrant.fromClaim(refreshToken.getOtherClaims().get(RecordedGrant.CLAIM))
                     .orElseThrow(() -> refused("refresh_token_outdated", "The refresh token was issued by an earlier "
                             + "version of the on-behalf-of extension; exchange the user's token again"));
-            if (!grant.requester().equals(client.getClientId())) {
+            if (!grant.requester().equals(client.getClientId()) || !grant.sourceClient().equals(client.getId())) {
                 throw refused("refresh_token_client_mismatch", "The refresh token was not issued to this client");
             }
+            if (refreshToken.getIat() == null || refreshToken.getIat() < client.getNotBefore()) {
+                throw refused("refresh_token_stale", "The refresh token was issued before the client's not-before "
+                        + "revocation");
+            }
             UserSessionModel userSession = session.sessions().getUserSession(realm, refreshToken.getSessionId());
-            if (!AuthenticationManager.isSessionValid(realm, userSession)) {
+            if (!AuthenticationManager.isSessionValid(realm, userSession)
+                    || refreshToken.isIssuedBeforeSessionStart(userSession.getStarted())
+                    || !userSession.getUser().getId().equals(refreshToken.getSubject())) {
                 throw refused("session_inactive", "The user session of the refresh token is not active "
                         + "(logged out or expired)");
             }
@@ -84,12 +92,29 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
                 throw refused("issuing_client_invalid", "The client the user's token was issued to ('"
                         + grant.subjectIssuedFor() + "') is unknown or disabled");
             }
+            if (grant.subjectClientSession() && userSession.getAuthenticatedClientSessionByClient(issuedFor.getId()) == null) {
+                throw refused("subject_client_session_ended", "The user's session at client '"
+                        + grant.subjectIssuedFor() + "', which the exchanged token came from, has ended");
+            }
             event.session(userSession.getId());
             event.detail(Details.REFRESH_TOKEN_ID, refreshToken.getId());
             event.detail(Details.REFRESH_TOKEN_TYPE, refreshToken.getType());
+
+            // Keycloak's refresh policies, and the realm's policies on token exchange as for the exchange itself
+            OnBehalfOfExchange.triggerClientPolicies(session, event, cors,
+                    KeycloakApi.get().refreshPolicyContext(formParams, client, getRequestedScopes()));
+            TokenExchangeContext exchange = OnBehalfOfExchange.equivalentExchange(call, clientConnection, headers,
+                    encoded, grant.audiences(), List.of(), grant.requestedScopes());
+            OnBehalfOfExchange.triggerClientPolicies(session, event, cors, new TokenExchangeRequestContext(exchange));
+
+            if (realm.isRevokeRefreshToken() && !firstUse(refreshToken)) {
+                throw refused("refresh_token_reused", "The refresh token was already used, and this realm revokes "
+                        + "refresh tokens on use");
+            }
             OboSubject subject = new OboSubject(user, userSession, issuedFor,
-                    grant.subject(refreshToken.getId(), refreshToken.getExp()));
-            return OnBehalfOfExchange.decideAndIssue(call, grant.refreshRequest(), subject);
+                    grant.subject(refreshToken.getId(), refreshToken.getExp()), grant.subjectClientSession());
+            return OnBehalfOfExchange.decideAndIssue(call.withRestrictedScopes(KeycloakApi.get().restrictedScopes(exchange)),
+                    grant.refreshRequest(), subject, policy);
         });
     }
 
@@ -111,6 +136,16 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
             throw refused("refresh_token_invalid", "An on-behalf-of refresh token is never an offline token");
         }
         return token;
+    }
+
+    /**
+     * With the realm's "Revoke refresh token" on, an OBO refresh token is good for one refresh: its id is recorded
+     * (cluster-wide, until it would expire anyway) and a second use is refused. Keycloak's "maximum reuse" count is not
+     * applied to OBO refresh tokens: one use, always.
+     */
+    private boolean firstUse(RefreshToken refreshToken) {
+        long lifespan = Math.max(refreshToken.getExp() - Time.currentTime(), 10);
+        return session.singleUseObjects().putIfAbsent(USED_KEY_PREFIX + refreshToken.getId(), lifespan);
     }
 
     private static OboDeniedException refused(String reason, String description) {

@@ -12,6 +12,9 @@ import org.keycloak.models.UserSessionModel;
  * @param userSession the user's session (never written to: tokens are issued on a transient copy of it)
  * @param issuedFor   the client the user's original token was issued to (its client session holds the user's level of
  *                    authentication)
+ * @param clientSessionBound whether the token stands on {@code issuedFor}'s client session in the user session (a
+ *                    token from a login; a token from an exchange stands on the user session alone)
  */
-record OboSubject(UserModel user, UserSessionModel userSession, ClientModel issuedFor, SubjectFacts facts) {
+record OboSubject(UserModel user, UserSessionModel userSession, ClientModel issuedFor, SubjectFacts facts,
+                  boolean clientSessionBound) {
 }

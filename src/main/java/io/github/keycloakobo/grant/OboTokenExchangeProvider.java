@@ -2,17 +2,15 @@ package io.github.keycloakobo.grant;
 
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import io.github.keycloakobo.compat.KeycloakApi;
-import io.github.keycloakobo.policy.Denial;
 import io.github.keycloakobo.policy.ExchangeRequest;
 import io.github.keycloakobo.policy.OboClientPolicy;
-import io.github.keycloakobo.policy.OboPolicyEngine;
+import io.github.keycloakobo.policy.OboDeniedException;
 import io.github.keycloakobo.policy.RequestForm;
 import io.github.keycloakobo.policy.Words;
 import org.keycloak.OAuth2Constants;
@@ -32,19 +30,20 @@ public class OboTokenExchangeProvider implements TokenExchangeProvider {
             OAuth2Constants.SUBJECT_ISSUER);
 
     /**
-     * True for every request of a client with {@code obo.enabled}. A malformed one is refused right here, before
-     * Keycloak runs the client policies of the exchange: some of its own executors read the subject token and fail
-     * on a missing one.
+     * True for every request of a client with {@code obo.enabled}. A public client, a malformed OBO policy or a
+     * malformed request is refused right here, before Keycloak runs the client policies of the exchange: some of its
+     * own executors read the subject token and fail on a missing one.
      */
     @Override
     public boolean supports(TokenExchangeContext context) {
         if (context.getClient() == null || !OboClientPolicy.isEnabled(context.getClient()::getAttribute)) {
             return false;
         }
-        Optional<Denial> malformed = OboPolicyEngine.checkRequest(request(context));
-        if (malformed.isPresent()) {
+        try {
+            OnBehalfOfExchange.precheck(context.getClient(), request(context));
+        } catch (OboDeniedException e) {
             context.getEvent().detail(OnBehalfOfExchange.DETAIL_REQUEST_FORM, RequestForm.TOKEN_EXCHANGE.auditName());
-            throw OnBehalfOfExchange.refuse(context.getEvent(), context.getCors(), context.getClient(), malformed.get());
+            throw OnBehalfOfExchange.refuse(context.getEvent(), context.getCors(), context.getClient(), e.denial());
         }
         return true;
     }

@@ -107,7 +107,8 @@ final class OboTokenIssuer {
                     || refreshToken.getExp() > sessionEnd)) {
                 refreshToken.exp(sessionEnd);
             }
-            refreshToken.getOtherClaims().put(RecordedGrant.CLAIM, RecordedGrant.of(allow, subject.facts()).toClaim());
+            refreshToken.getOtherClaims().put(RecordedGrant.CLAIM,
+                    RecordedGrant.of(allow, subject.facts(), subject.clientSessionBound(), client.getId()).toClaim());
         }
 
         AccessTokenResponse response = builder.build();

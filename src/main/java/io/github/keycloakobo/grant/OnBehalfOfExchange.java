@@ -1,6 +1,8 @@
 package io.github.keycloakobo.grant;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +11,9 @@ import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -24,9 +29,11 @@ import io.github.keycloakobo.policy.RealmCeilings;
 import io.github.keycloakobo.policy.RequestForm;
 import io.github.keycloakobo.policy.SourceScope;
 import io.github.keycloakobo.policy.Target;
+import io.github.keycloakobo.policy.TokenTypes;
 import io.github.keycloakobo.policy.Words;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
+import org.keycloak.common.ClientConnection;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
@@ -35,6 +42,7 @@ import org.keycloak.models.ClientScopeModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCConfigAttributes;
+import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.CorsErrorResponseException;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
@@ -74,14 +82,57 @@ final class OnBehalfOfExchange {
             event.detail(Details.SCOPE, Words.join(request.scopes()));
         }
         return guarded(call, request.form(), () -> {
-            Optional<Denial> malformed = OboPolicyEngine.checkRequest(request);
-            if (malformed.isPresent()) {
-                throw new OboDeniedException(malformed.get());
-            }
+            OboClientPolicy policy = precheck(call.client(), request);
             OboSubject subject = new SubjectTokenVerifier(call.session(), call.realm(), call.issuer(),
                     request.form().subjectTokenError()).verify(subjectToken);
-            return decideAndIssue(call, request, subject);
+            return decideAndIssue(call, request, subject, policy);
         });
+    }
+
+    /**
+     * The rules that need neither the subject token nor Keycloak's state, first of all (design.md section 4): the
+     * source is a confidential client with a well-formed OBO policy, the request is well-formed. Throws the refusal.
+     */
+    static OboClientPolicy precheck(ClientModel client, ExchangeRequest request) {
+        OboClientPolicy policy = sourcePolicy(client);
+        Optional<Denial> malformed = OboPolicyEngine.checkRequest(request);
+        if (malformed.isPresent()) {
+            throw new OboDeniedException(malformed.get());
+        }
+        return policy;
+    }
+
+    /** The source client's OBO policy; a public client or a malformed {@code obo.*} attribute is refused. */
+    static OboClientPolicy sourcePolicy(ClientModel client) {
+        if (client.isPublicClient()) {
+            throw new OboDeniedException(OAuthError.INVALID_CLIENT, "public_client",
+                    "Public clients cannot exchange tokens on behalf of users; client '" + client.getClientId()
+                            + "' must be confidential");
+        }
+        return OboClientPolicy.fromAttributes(client.getClientId(), client::getAttribute);
+    }
+
+    /**
+     * The RFC 8693 request that an Entra-form request or an OBO refresh amounts to, so that the realm's client
+     * policies on token exchange (the {@code obo-policy} executor's ceilings among them) apply to it exactly as to an
+     * exchange.
+     */
+    static TokenExchangeContext equivalentExchange(ExchangeCall call, ClientConnection connection, HttpHeaders headers,
+                                                   String subjectToken, List<String> audiences, List<String> resources,
+                                                   Collection<String> scopes) {
+        MultivaluedMap<String, String> equivalent = new MultivaluedHashMap<>();
+        equivalent.putSingle(OAuth2Constants.GRANT_TYPE, OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE);
+        if (subjectToken != null) {
+            equivalent.putSingle(OAuth2Constants.SUBJECT_TOKEN, subjectToken);
+        }
+        equivalent.putSingle(OAuth2Constants.SUBJECT_TOKEN_TYPE, TokenTypes.ACCESS_TOKEN);
+        audiences.forEach(a -> equivalent.add(OAuth2Constants.AUDIENCE, a));
+        resources.forEach(r -> equivalent.add(OAuth2Constants.RESOURCE, r));
+        if (!scopes.isEmpty()) {
+            equivalent.putSingle(OAuth2Constants.SCOPE, Words.join(new LinkedHashSet<>(scopes)));
+        }
+        return new TokenExchangeContext(call.session(), equivalent, call.cors(), call.realm(), call.event(),
+                call.client(), connection, headers, call.tokenManager(), call.clientAuthAttributes());
     }
 
     /**
@@ -116,18 +167,12 @@ final class OnBehalfOfExchange {
      * The one decision and issuance of OBO tokens, for an exchange and for every refresh: the pure decision on the
      * request and the subject's facts, then the token through {@link OboTokenIssuer}.
      */
-    static Response decideAndIssue(ExchangeCall call, ExchangeRequest request, OboSubject subject) {
+    static Response decideAndIssue(ExchangeCall call, ExchangeRequest request, OboSubject subject,
+                                   OboClientPolicy policy) {
         KeycloakSession session = call.session();
         RealmModel realm = call.realm();
         ClientModel client = call.client();
         EventBuilder event = call.event();
-
-        if (client.isPublicClient()) {
-            throw new OboDeniedException(OAuthError.INVALID_CLIENT, "public_client",
-                    "Public clients cannot exchange tokens on behalf of users; client '" + client.getClientId()
-                            + "' must be confidential");
-        }
-        OboClientPolicy policy = OboClientPolicy.fromAttributes(client.getClientId(), client::getAttribute);
 
         event.user(subject.user());
         event.detail(Details.USERNAME, subject.user().getUsername());

@@ -102,7 +102,9 @@ final class SubjectTokenVerifier {
             throw refused("issuing_client_invalid", "The client the subject token was issued to is unknown or disabled");
         }
 
-        UserSessionModel userSession = userSession(token, issuedFor);
+        AccessTokenContext context = tokenContext(token);
+        AccessTokenContext.SessionType sessionType = context.getSessionType();
+        UserSessionModel userSession = userSession(token, sessionType, issuedFor);
         UserModel user = userSession.getUser();
         if (user != null && user.getServiceAccountClientLink() != null) {
             throw refused("no_user", "The subject token belongs to a service account (client credentials), not a user");
@@ -110,7 +112,8 @@ final class SubjectTokenVerifier {
         if (!TokenManager.isUserValid(session, realm, token, user)) {
             throw refused("user_invalid", "The subject token's user is disabled or no longer exists");
         }
-        return new OboSubject(user, userSession, issuedFor, facts(token));
+        return new OboSubject(user, userSession, issuedFor, facts(token, context),
+                !sessionType.isAllowTransientClientSession());
     }
 
     /**
@@ -120,19 +123,19 @@ final class SubjectTokenVerifier {
      * authentication session, a cluster-replicated write, on every call); every other token through Keycloak's own
      * check, which also requires its client session.
      */
-    private UserSessionModel userSession(AccessToken token, ClientModel issuedFor) {
+    private UserSessionModel userSession(AccessToken token, AccessTokenContext.SessionType type, ClientModel issuedFor) {
         if (token.getSessionId() == null) {
             throw refused("no_session", "The subject token has no user session (sid): on-behalf-of exchange needs "
                     + "one, so that logging the user out ends the chain");
         }
-        AccessTokenContext.SessionType type = tokenContext(token).getSessionType();
         UserSessionModel userSession;
         if (type.isAllowTransientClientSession()) {
             userSession = type.isAllowLookupOnlineUserSession()
                     ? session.sessions().getUserSession(realm, token.getSessionId())
                     : session.sessions().getOfflineUserSession(realm, token.getSessionId());
             if (!AuthenticationManager.isSessionValid(realm, userSession)
-                    || token.isIssuedBeforeSessionStart(userSession.getStarted())) {
+                    || token.isIssuedBeforeSessionStart(userSession.getStarted())
+                    || (token.getSubject() != null && !userSession.getUser().getId().equals(token.getSubject()))) {
                 userSession = null;
             }
         } else {
@@ -158,20 +161,22 @@ final class SubjectTokenVerifier {
         }
     }
 
-    private SubjectFacts facts(AccessToken token) {
+    private SubjectFacts facts(AccessToken token, AccessTokenContext context) {
         Map<String, Object> other = token.getOtherClaims();
         boolean delegation = other.containsKey("act") || other.containsKey("may_act");
         String[] audience = token.getAudience();
         Set<String> aud = audience == null ? Set.of() : new HashSet<>(List.of(audience));
+        // Keycloak encodes the grant that minted an access token in its id; any token exchange is one hop at least
+        boolean mintedByExchange = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(context.getGrantType());
+        List<String> path = oboPath(other.get(OboClaims.OBO_PATH));
+        if (path.isEmpty() && mintedByExchange) {
+            // Keycloak's own exchange minted it: the client it was issued to made that exchange
+            path = List.of(token.getIssuedFor());
+        }
         return new SubjectFacts(token.getId(), token.getIssuedFor(), aud, Words.split(token.getScope()),
-                oboPath(other.get(OboClaims.OBO_PATH)), delegation,
+                path, delegation,
                 token.getConfirmation() != null || TokenUtil.TOKEN_TYPE_DPOP.equalsIgnoreCase(token.getType()),
-                token.getExp(), mintedByExchange(token));
-    }
-
-    /** Keycloak encodes the grant that minted an access token in its id; any token exchange is one hop at least. */
-    private boolean mintedByExchange(AccessToken token) {
-        return OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(tokenContext(token).getGrantType());
+                token.getExp(), mintedByExchange);
     }
 
     private List<String> oboPath(Object claim) {

@@ -18,9 +18,14 @@ import java.util.Set;
  * @param requestedScopes  the scopes the exchange request named explicitly
  * @param subjectScopes    the {@code scope} of the exchange's subject token
  * @param subjectIssuedFor the {@code azp} of the exchange's subject token
+ * @param subjectClientSession whether the subject token stood on its client's client session (a token from a login,
+ *                         not from an exchange): then that client session must still exist at every refresh
+ * @param sourceClient     the internal id of the client that made the exchange (a client deleted and created again
+ *                         under the same client id is another client)
  */
 public record RecordedGrant(List<String> oboPath, List<String> audiences, Set<String> requestedScopes,
-                            Set<String> subjectScopes, String subjectIssuedFor) {
+                            Set<String> subjectScopes, String subjectIssuedFor, boolean subjectClientSession,
+                            String sourceClient) {
 
     /** The refresh token's private claim that holds the record. */
     public static final String CLAIM = "obo_grant";
@@ -30,21 +35,24 @@ public record RecordedGrant(List<String> oboPath, List<String> audiences, Set<St
     private static final String REQUESTED_SCOPE = "scope";
     private static final String SUBJECT_SCOPE = "subject_scope";
     private static final String SUBJECT_AZP = "subject_azp";
+    private static final String SUBJECT_CLIENT_SESSION = "subject_client_session";
+    private static final String SOURCE_CLIENT = "source_client";
 
     public RecordedGrant {
         oboPath = List.copyOf(oboPath);
         audiences = List.copyOf(audiences);
         requestedScopes = Collections.unmodifiableSet(new LinkedHashSet<>(requestedScopes));
         subjectScopes = Set.copyOf(subjectScopes);
-        if (oboPath.isEmpty() || audiences.isEmpty() || subjectIssuedFor == null) {
-            throw new IllegalArgumentException("an OBO grant has a path, targets and a subject client");
+        if (oboPath.isEmpty() || audiences.isEmpty() || subjectIssuedFor == null || sourceClient == null) {
+            throw new IllegalArgumentException("an OBO grant has a path, targets, a subject client and a source");
         }
     }
 
-    /** The record of an allowed exchange. */
-    public static RecordedGrant of(Decision.Allow allow, SubjectFacts subject) {
+    /** The record of an allowed exchange (or refresh) by the source client with internal id {@code sourceClient}. */
+    public static RecordedGrant of(Decision.Allow allow, SubjectFacts subject, boolean subjectClientSession,
+                                   String sourceClient) {
         return new RecordedGrant(allow.oboPath(), allow.audiences(), Words.split(allow.scopeParameter()),
-                subject.scopes(), subject.issuedFor());
+                subject.scopes(), subject.issuedFor(), subjectClientSession, sourceClient);
     }
 
     /** The claim's JSON value. */
@@ -55,6 +63,8 @@ public record RecordedGrant(List<String> oboPath, List<String> audiences, Set<St
         claim.put(REQUESTED_SCOPE, Words.join(requestedScopes));
         claim.put(SUBJECT_SCOPE, Words.join(subjectScopes));
         claim.put(SUBJECT_AZP, subjectIssuedFor);
+        claim.put(SUBJECT_CLIENT_SESSION, subjectClientSession);
+        claim.put(SOURCE_CLIENT, sourceClient);
         return claim;
     }
 
@@ -71,11 +81,13 @@ public record RecordedGrant(List<String> oboPath, List<String> audiences, Set<St
         if (path.isEmpty() || path.get().isEmpty() || audiences.isEmpty() || audiences.get().isEmpty()
                 || !(map.get(REQUESTED_SCOPE) instanceof String requested)
                 || !(map.get(SUBJECT_SCOPE) instanceof String subjectScope)
-                || !(map.get(SUBJECT_AZP) instanceof String azp) || azp.isBlank()) {
+                || !(map.get(SUBJECT_AZP) instanceof String azp) || azp.isBlank()
+                || !(map.get(SUBJECT_CLIENT_SESSION) instanceof Boolean clientSession)
+                || !(map.get(SOURCE_CLIENT) instanceof String source) || source.isBlank()) {
             return Optional.empty();
         }
         return Optional.of(new RecordedGrant(path.get(), audiences.get(), Words.split(requested),
-                Words.split(subjectScope), azp));
+                Words.split(subjectScope), azp, clientSession, source));
     }
 
     /** The client that made the exchange (and alone may refresh it). */

@@ -11,6 +11,5 @@ class RealmCeilingsHandOverTest {
     @Test
     void executorWritesTheAttributeTheExchangeReads() {
         assertEquals(OnBehalfOfExchange.REALM_CEILINGS_ATTRIBUTE, OboPolicyExecutor.REALM_CEILINGS_ATTRIBUTE);
-        assertEquals(OboRefreshGrantType.OBO_REFRESH_ATTRIBUTE, OboPolicyExecutor.OBO_REFRESH_ATTRIBUTE);
     }
 }

@@ -107,5 +107,16 @@ class OboChainIT extends AbstractOboIT {
         assertError(r, 400, "invalid_request");
         assertEquals("Hop limit reached: the subject token went through 1 exchange(s) and client 'billing-api' accepts "
                 + "fewer than 1", r.field("error_description"), r::describe);
+
+        // shipping-api accepts one exchange before it: the path records the client that made Keycloak's exchange
+        ObjectNode toShipping = mapper.deepCopy();
+        toShipping.put("name", "aud-shipping-api");
+        ((ObjectNode) toShipping.get("config")).put("included.client.audience", "shipping-api");
+        admin.addProtocolMapper(realmName(), "builtin-te", toShipping);
+        HttpResult viaBuiltin = oauth.exchange(Clients.BUILTIN).subject(aliceToken()).audience("shipping-api").send();
+        assertEquals(200, viaBuiltin.status(), viaBuiltin::describe);
+        Jwt hop2 = assertExchanged(oauth.exchange(SHIPPING).subject(viaBuiltin.field("access_token"))
+                .audience("inventory-api").send());
+        assertEquals(java.util.List.of("builtin-te", "shipping-api"), hop2.oboPath(), hop2::toString);
     }
 }

@@ -366,4 +366,78 @@ class OboRefreshTokenIT extends AbstractOboIT {
         Jwt t = assertExchanged(oauth.exchange(REPORTS).subject(aliceToken()).audience("inventory-api").send());
         assertAud(t, "inventory-api");
     }
+
+    @Test
+    void withRevokeRefreshTokenOnARefreshTokenIsGoodForOneRefresh() {
+        ObjectNode realmRep = admin.getRealm(realmName());
+        realmRep.put("revokeRefreshToken", true);
+        admin.updateRealm(realmName(), realmRep);
+        try {
+            HttpResult r = reportsRefreshExchange();
+            HttpResult first = oauth.refresh(REPORTS, r.field("refresh_token"));
+            assertEquals(200, first.status(), first::describe);
+            assertRefused(oauth.refresh(REPORTS, r.field("refresh_token")),
+                    "The refresh token was already used, and this realm revokes refresh tokens on use");
+            assertEquals(200, oauth.refresh(REPORTS, first.field("refresh_token")).status(), "the new one works");
+        } finally {
+            ObjectNode restore = admin.getRealm(realmName());
+            restore.put("revokeRefreshToken", false);
+            admin.updateRealm(realmName(), restore);
+        }
+    }
+
+    @Test
+    void aRealmPolicyOnTokenExchangeAppliesToRefreshesToo() {
+        // the policy selects token-exchange requests only (grant-type condition): a refresh of an OBO refresh token
+        // is decided as an exchange, so its ceilings apply
+        HttpResult r = reportsRefreshExchange();
+        ClientPolicies policies = new ClientPolicies(admin, realmName());
+        ObjectNode deny = Json.object();
+        deny.putArray("denied-audiences").add("inventory-api");
+        assertEquals(204, policies.putProfiles(ClientPolicies.profile("obo-deny",
+                ClientPolicies.oboExecutor(deny))).status());
+        ObjectNode policy = Json.object();
+        policy.put("name", "exchange-only");
+        policy.put("enabled", true);
+        ObjectNode condition = policy.putArray("conditions").addObject();
+        condition.put("condition", "grant-type");
+        condition.putObject("configuration").putArray("grant_types").add(OAuth.TOKEN_EXCHANGE);
+        policy.putArray("profiles").add("obo-deny");
+        ObjectNode body = Json.object();
+        body.putArray("policies").add(policy);
+        assertEquals(204, Http.putJson(admin.realmUrl(realmName()) + "/client-policies/policies", admin.token(),
+                Json.write(body)).status());
+        try {
+            assertRefused(oauth.refresh(REPORTS, r.field("refresh_token")),
+                    "Target client 'inventory-api' is denied for on-behalf-of exchange in this realm");
+        } finally {
+            policies.clearPolicies();
+        }
+    }
+
+    @Test
+    void refreshIsRefusedAfterTheSourcesNotBeforeRevocation() {
+        HttpResult r = reportsRefreshExchange();
+        ObjectNode reports = admin.getClient(realmName(), "reports-api");
+        reports.put("notBefore", (int) (System.currentTimeMillis() / 1000) + 1);
+        admin.updateClient(realmName(), reports);
+        try {
+            assertError(oauth.refresh(REPORTS, r.field("refresh_token")), 400, "invalid_grant");
+        } finally {
+            ObjectNode restore = admin.getClient(realmName(), "reports-api");
+            restore.put("notBefore", 0);
+            admin.updateClient(realmName(), restore);
+        }
+    }
+
+    @Test
+    void refreshIsRefusedOnceTheAppRevokedItsOwnLogin() {
+        Tokens login = login("carol", "openid");
+        HttpResult r = exchangeForRefresh(REPORTS, login.accessToken(), "inventory-api");
+        assertEquals(200, r.status(), r::describe);
+        HttpResult revoked = oauth.revoke(ClientAuth.publicClient(Clients.WEB_APP), login.refreshToken(),
+                "refresh_token");
+        assertEquals(200, revoked.status(), revoked::describe);
+        assertError(oauth.refresh(REPORTS, r.field("refresh_token")), 400, "invalid_grant");
+    }
 }

@@ -49,7 +49,7 @@ class RefreshDecisionTest {
 
     @Test
     void theRecordSurvivesTheRefreshTokenClaim() {
-        RecordedGrant grant = RecordedGrant.of(exchanged(), exchangeSubject);
+        RecordedGrant grant = RecordedGrant.of(exchanged(), exchangeSubject, true, "uuid-a");
         assertEquals(Optional.of(grant), RecordedGrant.fromClaim(grant.toClaim()));
         assertEquals("api-a", grant.requester());
         assertEquals(List.of("api-a"), grant.oboPath());
@@ -61,7 +61,10 @@ class RefreshDecisionTest {
         assertEquals(Optional.empty(), RecordedGrant.fromClaim("x"));
         assertEquals(Optional.empty(), RecordedGrant.fromClaim(Map.of("path", List.of("a"))));
         assertEquals(Optional.empty(), RecordedGrant.fromClaim(Map.of("path", List.of(), "aud", List.of("b"),
-                "scope", "", "subject_scope", "", "subject_azp", "web-app")));
+                "scope", "", "subject_scope", "", "subject_azp", "web-app", "subject_client_session", true,
+                "source_client", "uuid-a")));
+        assertEquals(Optional.empty(), RecordedGrant.fromClaim(Map.of("path", List.of("a"), "aud", List.of("b"),
+                "scope", "", "subject_scope", "", "subject_azp", "web-app")), "a record of an earlier build");
         assertEquals(Optional.empty(), RecordedGrant.fromClaim(Map.of("path", List.of("a"), "aud", List.of(1),
                 "scope", "", "subject_scope", "", "subject_azp", "web-app")));
     }
@@ -69,7 +72,7 @@ class RefreshDecisionTest {
     @Test
     void whileNothingChangedARefreshIsTheSameGrant() {
         Decision.Allow exchanged = exchanged();
-        RecordedGrant grant = RecordedGrant.of(exchanged, exchangeSubject);
+        RecordedGrant grant = RecordedGrant.of(exchanged, exchangeSubject, true, "uuid-a");
         Decision.Allow refreshed = assertInstanceOf(Decision.Allow.class,
                 refresh(grant, policy("api-b", true), RealmCeilings.NONE, NOW + 1800));
         assertEquals(exchanged.audiences(), refreshed.audiences());
@@ -81,12 +84,12 @@ class RefreshDecisionTest {
         assertTrue(!refreshed.restrictedScopes().contains("orders.write"), refreshed::toString);
         // the target's lifespan, from the time of the refresh
         assertEquals(NOW + 100 + 120, refreshed.notAfter());
-        assertEquals(grant, RecordedGrant.of(refreshed, grant.subject("rt-1", NOW + 1800)));
+        assertEquals(grant, RecordedGrant.of(refreshed, grant.subject("rt-1", NOW + 1800), true, "uuid-a"));
     }
 
     @Test
     void nothingRefreshedOutlivesTheRefreshToken() {
-        RecordedGrant grant = RecordedGrant.of(exchanged(), exchangeSubject);
+        RecordedGrant grant = RecordedGrant.of(exchanged(), exchangeSubject, true, "uuid-a");
         Decision.Allow refreshed = assertInstanceOf(Decision.Allow.class,
                 refresh(grant, policy("api-b", true), RealmCeilings.NONE, NOW + 150));
         assertEquals(NOW + 150, refreshed.notAfter());
@@ -94,7 +97,7 @@ class RefreshDecisionTest {
 
     @Test
     void everyRefusalOfARefreshIsInvalidGrant() {
-        RecordedGrant grant = RecordedGrant.of(exchanged(), exchangeSubject);
+        RecordedGrant grant = RecordedGrant.of(exchanged(), exchangeSubject, true, "uuid-a");
         assertRefused(refresh(grant, policy("api-c", true), RealmCeilings.NONE, NOW + 1800), "audience_not_allowed");
         assertRefused(refresh(grant, policy("api-b", false), RealmCeilings.NONE, NOW + 1800),
                 "refresh_token_not_allowed");
@@ -107,17 +110,17 @@ class RefreshDecisionTest {
         assertRefused(refresh(grant, new OboClientPolicy(true, Set.of("api-b"), Optional.of(Set.of("profile")), 1,
                 OptionalInt.empty(), true, true), RealmCeilings.NONE, NOW + 1800), "scope_not_allowed");
         RecordedGrant toDisabled = new RecordedGrant(List.of("api-a"), List.of("api-off"), Set.of(),
-                exchangeSubject.scopes(), "web-app");
+                exchangeSubject.scopes(), "web-app", false, "uuid-a");
         assertRefused(refresh(toDisabled, policy("api-off", true), RealmCeilings.NONE, NOW + 1800), "target_disabled");
         RecordedGrant toDeleted = new RecordedGrant(List.of("api-a"), List.of("api-gone"), Set.of(),
-                exchangeSubject.scopes(), "web-app");
+                exchangeSubject.scopes(), "web-app", false, "uuid-a");
         assertRefused(refresh(toDeleted, policy("api-gone", true), RealmCeilings.NONE, NOW + 1800), "unknown_target");
     }
 
     @Test
     void aLoweredHopLimitAppliesOnRefresh() {
         RecordedGrant hop2 = new RecordedGrant(List.of("api-x", "api-a"), List.of("api-b"), Set.of(),
-                exchangeSubject.scopes(), "web-app");
+                exchangeSubject.scopes(), "web-app", false, "uuid-a");
         OboClientPolicy twoHops = new OboClientPolicy(true, Set.of("api-b"), Optional.empty(), 2, OptionalInt.empty(),
                 true, true);
         assertInstanceOf(Decision.Allow.class, refresh(hop2, twoHops, RealmCeilings.NONE, NOW + 1800));
@@ -128,7 +131,7 @@ class RefreshDecisionTest {
 
     @Test
     void aLoweredRealmLifetimeAppliesOnRefresh() {
-        RecordedGrant grant = RecordedGrant.of(exchanged(), exchangeSubject);
+        RecordedGrant grant = RecordedGrant.of(exchanged(), exchangeSubject, true, "uuid-a");
         Decision.Allow refreshed = assertInstanceOf(Decision.Allow.class, refresh(grant, policy("api-b", true),
                 new RealmCeilings(OptionalInt.empty(), OptionalInt.of(30), Set.of(), Optional.empty()), NOW + 1800));
         assertEquals(NOW + 100 + 30, refreshed.notAfter());
