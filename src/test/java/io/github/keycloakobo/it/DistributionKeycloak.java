@@ -394,27 +394,31 @@ public final class DistributionKeycloak implements KeycloakRuntime {
 
     // ---------------------------------------------------------------- files and ports
 
+    /**
+     * {@code n} distinct ports that are free on 127.0.0.1 now, below Linux's ephemeral range (32768 and up): a port
+     * the kernel handed out as free can be taken by any outgoing connection before the server binds it, which made
+     * Keycloak exit at start ("Unable to start the management interface").
+     */
     static int[] freePorts(int n) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                s.setReuseAddress(true);
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
+        java.util.Set<Integer> chosen = new java.util.LinkedHashSet<>();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; chosen.size() < n; attempt++) {
+            if (attempt > 10_000) {
+                throw new IllegalStateException("Cannot find " + n + " free ports on 127.0.0.1 between 20000 and 32000");
             }
-            return ports;
+            int port = random.nextInt(20_000, 32_000);
+            if (!chosen.contains(port) && isFree(port)) {
+                chosen.add(port);
+            }
+        }
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot find free ports", e);
-        } finally {
-            for (ServerSocket s : sockets) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    // ignore
-                }
-            }
+            return false;
         }
     }
 

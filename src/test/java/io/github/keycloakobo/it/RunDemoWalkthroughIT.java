@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -50,7 +48,7 @@ class RunDemoWalkthroughIT {
         Files.createDirectories(demoDir);
         Path output = demoDir.resolve("run-demo.out");
 
-        List<Integer> ports = freePorts(4);
+        List<Integer> ports = java.util.Arrays.stream(DistributionKeycloak.freePorts(4)).boxed().toList();
         ProcessBuilder pb = new ProcessBuilder(root.resolve("run-demo").toString(), "--walkthrough")
                 .directory(root.toFile())
                 .redirectErrorStream(true)
@@ -160,23 +158,6 @@ class RunDemoWalkthroughIT {
                 return FileVisitResult.CONTINUE;
             }
         });
-    }
-
-    private static List<Integer> freePorts(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        List<Integer> ports = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                sockets.add(s);
-                ports.add(s.getLocalPort());
-            }
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
-        return ports;
     }
 
     private static String tail(Path output) {
