@@ -62,7 +62,7 @@ final class OboTokenIssuer {
             throw new OboDeniedException(OAuthError.INVALID_SCOPE, "consent_missing",
                     "The user has not consented to the scopes of client '" + client.getClientId() + "'");
         }
-        UserSessionModel userSession = transientView(session, subject.userSession());
+        UserSessionModel userSession = transientCopy(session, subject.userSession());
         // A transient copy made just now has no client sessions: create one on it (stored nowhere)
         AuthenticatedClientSessionModel clientSession = session.sessions().createClientSession(realm, client, userSession);
         clientSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
@@ -127,13 +127,6 @@ final class OboTokenIssuer {
         token.getOtherClaims().remove("act");
         token.getOtherClaims().remove("may_act");
         token.getOtherClaims().put(OboClaims.OBO_PATH, allow.oboPath());
-    }
-
-    /** A transient copy of a stored user session (a session that is already transient is used as it is). */
-    private static UserSessionModel transientView(KeycloakSession session, UserSessionModel subjectSession) {
-        return subjectSession.getPersistenceState() == UserSessionModel.SessionPersistenceState.TRANSIENT
-                ? subjectSession
-                : transientCopy(session, subjectSession);
     }
 
     /** The note in which Keycloak keeps the user's device (DeviceActivityManager.DEVICE_NOTE, private there). */

@@ -168,13 +168,8 @@ final class SubjectTokenVerifier {
         Set<String> aud = audience == null ? Set.of() : new HashSet<>(List.of(audience));
         // Keycloak encodes the grant that minted an access token in its id; any token exchange is one hop at least
         boolean mintedByExchange = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(context.getGrantType());
-        List<String> path = oboPath(other.get(OboClaims.OBO_PATH));
-        if (path.isEmpty() && mintedByExchange) {
-            // Keycloak's own exchange minted it: the client it was issued to made that exchange
-            path = List.of(token.getIssuedFor());
-        }
         return new SubjectFacts(token.getId(), token.getIssuedFor(), aud, Words.split(token.getScope()),
-                path, delegation,
+                oboPath(other.get(OboClaims.OBO_PATH)), delegation,
                 token.getConfirmation() != null || TokenUtil.TOKEN_TYPE_DPOP.equalsIgnoreCase(token.getType()),
                 token.getExp(), mintedByExchange);
     }

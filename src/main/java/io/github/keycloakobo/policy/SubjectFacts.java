@@ -10,7 +10,8 @@ import java.util.Set;
  * @param issuedFor  its {@code azp}
  * @param audience   its {@code aud}
  * @param scopes     its {@code scope}
- * @param oboPath    its {@code obo_path}: the clients that exchanged it, oldest first (empty straight from a login)
+ * @param oboPath    its {@code obo_path}: the clients that exchanged it, oldest first (empty straight from a login;
+ *                   {@code [issuedFor]} for a token of Keycloak's own exchange, which writes none)
  * @param delegation whether it carries {@code act} or {@code may_act}
  * @param senderConstrained whether it is bound to a key or certificate of its holder ({@code cnf})
  * @param expiresAt  its {@code exp}, epoch seconds
@@ -24,7 +25,8 @@ public record SubjectFacts(String tokenId, String issuedFor, Set<String> audienc
     public SubjectFacts {
         audience = Set.copyOf(audience);
         scopes = Set.copyOf(scopes);
-        oboPath = List.copyOf(oboPath);
+        // minted by an exchange that wrote no path (Keycloak's own): the client it was issued to made that exchange
+        oboPath = oboPath.isEmpty() && mintedByExchange && issuedFor != null ? List.of(issuedFor) : List.copyOf(oboPath);
     }
 
     public SubjectFacts(String tokenId, String issuedFor, Set<String> audience, Set<String> scopes,
@@ -32,8 +34,8 @@ public record SubjectFacts(String tokenId, String issuedFor, Set<String> audienc
         this(tokenId, issuedFor, audience, scopes, oboPath, delegation, senderConstrained, expiresAt, false);
     }
 
-    /** The exchanges it went through: its {@code obo_path}, and at least one when an exchange minted it. */
+    /** The exchanges it went through: the length of its path (at least one when an exchange minted it). */
     public int hops() {
-        return mintedByExchange ? Math.max(1, oboPath.size()) : oboPath.size();
+        return oboPath.size();
     }
 }
