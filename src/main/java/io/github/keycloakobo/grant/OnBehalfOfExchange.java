@@ -226,7 +226,11 @@ final class OnBehalfOfExchange {
                 OptionalInt.of(accessTokenLifespan(realm, client)));
     }
 
-    /** What Keycloak gives the client's own access tokens: its {@code access.token.lifespan}, else the realm's. */
+    /**
+     * The client's own access token lifespan ({@code access.token.lifespan}), else the realm's. Keycloak itself fails
+     * on an unreadable value and reads {@code -1} as "until the SSO session ends"; here both mean the realm's
+     * lifespan, the shorter choice (the subject token's {@code exp} caps the result anyway).
+     */
     private static int accessTokenLifespan(RealmModel realm, ClientModel client) {
         String own = client.getAttribute(OIDCConfigAttributes.ACCESS_TOKEN_LIFESPAN);
         if (own != null && !own.isBlank()) {
@@ -236,7 +240,7 @@ final class OnBehalfOfExchange {
                     return seconds;
                 }
             } catch (NumberFormatException ignored) {
-                // as Keycloak: an unreadable value means the realm's lifespan
+                // the realm's lifespan, below
             }
         }
         return realm.getAccessTokenLifespan();
