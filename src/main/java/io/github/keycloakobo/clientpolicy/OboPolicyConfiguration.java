@@ -9,12 +9,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
+import io.github.keycloakobo.policy.RealmCeiling;
 import io.github.keycloakobo.policy.RealmCeilings;
 import io.github.keycloakobo.policy.Words;
 
 /**
  * The configuration of one {@code obo-policy} executor, read from its JSON configuration (as Keycloak hands it over:
- * strings from the admin console, numbers or lists from the admin REST API) into {@link RealmCeilings}, or into a
+ * strings from the admin console, numbers or lists from the admin REST API) into a {@link RealmCeiling}, or into a
  * list of precise problems. No Keycloak types: the parsing is the same for validation on save and at run time.
  */
 public final class OboPolicyConfiguration {
@@ -29,11 +30,11 @@ public final class OboPolicyConfiguration {
     /** Keycloak's own clients that hold admin or account powers: no OBO token may be issued for them by default. */
     public static final List<String> DEFAULT_DENIED_AUDIENCES = RealmCeilings.INTERNAL_CLIENTS;
 
-    private final RealmCeilings ceilings;
+    private final RealmCeiling ceiling;
     private final List<String> problems;
 
-    private OboPolicyConfiguration(RealmCeilings ceilings, List<String> problems) {
-        this.ceilings = ceilings;
+    private OboPolicyConfiguration(RealmCeiling ceiling, List<String> problems) {
+        this.ceiling = ceiling;
         this.problems = List.copyOf(problems);
     }
 
@@ -56,10 +57,11 @@ public final class OboPolicyConfiguration {
                 ? words(raw.get(DENIED_AUDIENCES), DENIED_AUDIENCES, problems)
                 : new LinkedHashSet<>(DEFAULT_DENIED_AUDIENCES);
         Set<String> scopes = words(raw.get(ALLOWED_SCOPES), ALLOWED_SCOPES, problems);
-        RealmCeilings ceilings = problems.isEmpty()
-                ? new RealmCeilings(maxHops, lifetime, denied, scopes.isEmpty() ? Optional.empty() : Optional.of(scopes))
+        RealmCeiling ceiling = problems.isEmpty()
+                ? new RealmCeiling(Optional.empty(), maxHops, lifetime, denied,
+                        scopes.isEmpty() ? Optional.empty() : Optional.of(scopes))
                 : null;
-        return new OboPolicyConfiguration(ceilings, problems);
+        return new OboPolicyConfiguration(ceiling, problems);
     }
 
     public boolean valid() {
@@ -71,12 +73,13 @@ public final class OboPolicyConfiguration {
         return problems;
     }
 
-    /** The ceilings; only for a valid configuration. */
-    public RealmCeilings ceilings() {
+    /** The ceiling, named after {@code origin}; only for a valid configuration. */
+    public RealmCeiling ceiling(Optional<String> origin) {
         if (!valid()) {
             throw new IllegalStateException(describeProblems());
         }
-        return ceilings;
+        return new RealmCeiling(origin, ceiling.maxHops(), ceiling.maxTokenLifetime(), ceiling.deniedAudiences(),
+                ceiling.allowedScopes());
     }
 
     /** One sentence for an admin: what is wrong and how to fix it. */

@@ -1,5 +1,8 @@
 package io.github.keycloakobo.clientpolicy;
 
+import java.util.Map;
+import java.util.Optional;
+
 import jakarta.ws.rs.core.Response;
 
 import io.github.keycloakobo.policy.OboClientPolicy;
@@ -8,6 +11,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.representations.idm.ClientPolicyExecutorConfigurationRepresentation;
 import org.keycloak.services.ErrorResponse;
 import org.keycloak.services.clientpolicy.ClientPolicyContext;
@@ -33,6 +37,7 @@ public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicy
     private static final Logger LOG = Logger.getLogger(OboPolicyExecutor.class);
 
     private final KeycloakSession session;
+    private Map<String, Object> rawConfiguration = Map.of();
     private OboPolicyConfiguration configuration = OboPolicyConfiguration.parse(null);
 
     public OboPolicyExecutor(KeycloakSession session) {
@@ -68,7 +73,8 @@ public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicy
     @Override
     public void setupConfiguration(Configuration config) {
         // never throws: a configuration stored by other means is reported when it is used
-        configuration = OboPolicyConfiguration.parse(config == null ? null : config.getConfigAsMap());
+        rawConfiguration = config == null || config.getConfigAsMap() == null ? Map.of() : config.getConfigAsMap();
+        configuration = OboPolicyConfiguration.parse(rawConfiguration);
     }
 
     @Override
@@ -82,15 +88,16 @@ public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicy
         if (client == null) {
             return;
         }
+        RealmModel realm = session.getContext().getRealm();
+        Optional<String> origin = PolicyOrigins.of(realm, rawConfiguration);
         if (!configuration.valid()) {
-            LOG.warnf("Realm '%s': refusing on-behalf-of exchange by client '%s'. %s",
-                    session.getContext().getRealm() == null ? "?" : session.getContext().getRealm().getName(),
-                    client.getClientId(), configuration.describeProblems());
-            throw new ClientPolicyException(OAuthErrorException.UNAUTHORIZED_CLIENT,
-                    "The realm's on-behalf-of policy is misconfigured");
+            LOG.warnf("Realm '%s': refusing on-behalf-of exchange by client '%s'. %s (%s)", realm.getName(),
+                    client.getClientId(), configuration.describeProblems(), origin.orElse("unnamed policy"));
+            throw new ClientPolicyException(OAuthErrorException.UNAUTHORIZED_CLIENT, "The on-behalf-of ceilings of "
+                    + origin.orElse("the realm's obo-policy") + " are misconfigured");
         }
         RealmCeilings existing = session.getAttribute(REALM_CEILINGS_ATTRIBUTE, RealmCeilings.class);
-        RealmCeilings mine = configuration.ceilings();
+        RealmCeilings mine = RealmCeilings.of(configuration.ceiling(origin));
         session.setAttribute(REALM_CEILINGS_ATTRIBUTE, existing == null ? mine : existing.and(mine));
     }
 

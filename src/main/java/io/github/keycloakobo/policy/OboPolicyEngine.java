@@ -133,13 +133,14 @@ public final class OboPolicyEngine {
             throw denied(subjectError, "exchange_loop",
                     "Client '" + requester + "' already exchanged this token (obo_path " + subject.oboPath() + ")");
         }
-        int maxHops = ceilings.maxHops().isPresent()
-                ? Math.min(policy.maxHops(), ceilings.maxHops().getAsInt())
-                : policy.maxHops();
+        Optional<RealmCeiling> realmHops = ceilings.hopCeiling()
+                .filter(c -> c.maxHops().getAsInt() < policy.maxHops());
+        int maxHops = realmHops.map(c -> c.maxHops().getAsInt()).orElse(policy.maxHops());
         if (subject.hops() >= maxHops) {
             throw denied(subjectError, "hop_limit",
-                    "Hop limit reached: the subject token went through " + subject.hops()
-                            + " exchange(s) and client '" + requester + "' accepts fewer than " + maxHops);
+                    "Hop limit reached: the subject token went through " + subject.hops() + " exchange(s) and "
+                            + realmHops.map(RealmCeiling::describeOrigin).orElse("client '" + requester + "'")
+                            + " accepts fewer than " + maxHops);
         }
     }
 
@@ -183,13 +184,15 @@ public final class OboPolicyEngine {
             if (!target.enabled()) {
                 throw denied(INVALID_TARGET, "target_disabled", "Target client '" + clientId + "' is disabled");
             }
-            if (ceilings.deniedAudiences().contains(clientId)) {
+            Optional<RealmCeiling> denying = ceilings.denying(clientId);
+            if (denying.isPresent()) {
+                Optional<String> by = denying.get().origin().map(origin -> " by " + origin);
                 throw RealmCeilings.INTERNAL_CLIENTS.contains(clientId)
                         ? denied(INVALID_TARGET, "internal_client_denied", "Target client '" + clientId + "' is one "
-                                + "of Keycloak's internal clients, denied for on-behalf-of exchange unless a realm "
-                                + "obo-policy allows it")
-                        : denied(INVALID_TARGET, "audience_denied_by_realm",
-                                "Target client '" + clientId + "' is denied for on-behalf-of exchange in this realm");
+                                + "of Keycloak's internal clients, denied for on-behalf-of exchange"
+                                + by.orElse(" unless a realm obo-policy allows it"))
+                        : denied(INVALID_TARGET, "audience_denied_by_realm", "Target client '" + clientId
+                                + "' is denied for on-behalf-of exchange" + by.orElse(" in this realm"));
             }
         }
         return List.copyOf(granted);
@@ -205,7 +208,7 @@ public final class OboPolicyEngine {
     private static Set<String> restrictScopes(ExchangeRequest request, SubjectFacts subject, OboClientPolicy policy,
                                               RealmCeilings ceilings, Collection<SourceScope> sourceScopes) {
         String requester = request.requester();
-        boolean ceilingSet = policy.scopeCeiling().isPresent() || ceilings.allowedScopes().isPresent();
+        boolean ceilingSet = policy.scopeCeiling().isPresent() || ceilings.limitsScopes();
         Set<String> known = new HashSet<>();
         Set<String> restricted = new HashSet<>();
         for (SourceScope scope : sourceScopes) {
@@ -245,8 +248,8 @@ public final class OboPolicyEngine {
                 throw denied(INVALID_SCOPE, "scope_not_allowed",
                         "Scope '" + scope + "' is outside obo.scopes of client '" + requester + "'");
             }
-            throw denied(INVALID_SCOPE, "scope_denied_by_realm",
-                    "Scope '" + scope + "' is outside the realm's allowed scopes for on-behalf-of exchange");
+            throw denied(INVALID_SCOPE, "scope_denied_by_realm", "Scope '" + scope + "' is outside the allowed "
+                    + "scopes of " + ceilings.excluding(scope).map(RealmCeiling::describeOrigin).orElseThrow());
         }
         return restricted;
     }
@@ -280,7 +283,7 @@ public final class OboPolicyEngine {
 
     private static boolean withinCeilingNames(String scope, OboClientPolicy policy, RealmCeilings ceilings) {
         return policy.scopeCeiling().map(c -> c.contains(scope)).orElse(true)
-                && ceilings.allowedScopes().map(c -> c.contains(scope)).orElse(true);
+                && ceilings.allowsScope(scope);
     }
 
     private static boolean isAbsoluteUri(String value) {

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
-import io.github.keycloakobo.policy.RealmCeilings;
+import io.github.keycloakobo.policy.RealmCeiling;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,21 +27,21 @@ class OboPolicyConfigurationTest {
 
     @Test
     void emptyConfigurationDeniesKeycloaksAdministrativeClientsOnly() {
-        RealmCeilings c = OboPolicyConfiguration.parse(Map.of()).ceilings();
+        RealmCeiling c = OboPolicyConfiguration.parse(Map.of()).ceiling(Optional.empty());
         assertEquals(OptionalInt.empty(), c.maxHops());
         assertEquals(OptionalInt.empty(), c.maxTokenLifetime());
         assertEquals(Set.of("realm-management", "broker", "admin-cli", "security-admin-console", "account",
                 "account-console"),
                 c.deniedAudiences());
         assertEquals(Optional.empty(), c.allowedScopes());
-        assertEquals(OboPolicyConfiguration.parse(null).ceilings(), c);
+        assertEquals(OboPolicyConfiguration.parse(null).ceiling(Optional.empty()), c);
     }
 
     @Test
     void consoleStringsAndLists() {
-        RealmCeilings c = OboPolicyConfiguration.parse(config("max-hops", "2", "max-token-lifetime", " 120 ",
+        RealmCeiling c = OboPolicyConfiguration.parse(config("max-hops", "2", "max-token-lifetime", " 120 ",
                 "denied-audiences", List.of("billing-api", "a b", ""), "allowed-scopes", List.of("openid", "profile")))
-                .ceilings();
+                .ceiling(Optional.empty());
         assertEquals(OptionalInt.of(2), c.maxHops());
         assertEquals(OptionalInt.of(120), c.maxTokenLifetime());
         assertEquals(Set.of("billing-api", "a", "b"), c.deniedAudiences());
@@ -50,8 +50,8 @@ class OboPolicyConfigurationTest {
 
     @Test
     void restNumbersAndSpaceSeparatedStrings() {
-        RealmCeilings c = OboPolicyConfiguration.parse(config("max-hops", 3, "max-token-lifetime", 60L,
-                "denied-audiences", "x y", "allowed-scopes", "openid")).ceilings();
+        RealmCeiling c = OboPolicyConfiguration.parse(config("max-hops", 3, "max-token-lifetime", 60L,
+                "denied-audiences", "x y", "allowed-scopes", "openid")).ceiling(Optional.empty());
         assertEquals(OptionalInt.of(3), c.maxHops());
         assertEquals(OptionalInt.of(60), c.maxTokenLifetime());
         assertEquals(Set.of("x", "y"), c.deniedAudiences());
@@ -60,9 +60,9 @@ class OboPolicyConfigurationTest {
 
     @Test
     void blankValuesMeanNoCeilingAndAnExplicitlyEmptyDenyListDeniesNothing() {
-        RealmCeilings c = OboPolicyConfiguration.parse(config("max-hops", "", "max-token-lifetime", List.of(""),
-                "denied-audiences", List.of(""), "allowed-scopes", List.of(""))).ceilings();
-        assertEquals(RealmCeilings.NONE, c);
+        RealmCeiling c = OboPolicyConfiguration.parse(config("max-hops", "", "max-token-lifetime", List.of(""),
+                "denied-audiences", List.of(""), "allowed-scopes", List.of(""))).ceiling(Optional.empty());
+        assertEquals(new RealmCeiling(Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), Set.of(), Optional.empty()), c);
     }
 
     @Test

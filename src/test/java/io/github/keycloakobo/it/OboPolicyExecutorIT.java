@@ -22,6 +22,9 @@ class OboPolicyExecutorIT extends AbstractOboIT {
 
     private static final String PROFILE = "obo-ceilings";
     private static final String EXTRA = "obo-extra";
+    /** How a refusal names the client policy and profile of an executor (design.md section 6). */
+    private static final String BY_CEILINGS = "client policy 'obo-realm-policy' (profile 'obo-ceilings')";
+    private static final String BY_EXTRA = "client policy 'obo-realm-policy' (profile 'obo-extra')";
 
     private ClientPolicies policies;
 
@@ -48,12 +51,17 @@ class OboPolicyExecutorIT extends AbstractOboIT {
 
         HttpResult denied = oauth.exchange(Clients.ORDERS).subject(token).audience("billing-api").send();
         assertError(denied, 400, "invalid_target");
-        assertEquals("Target client 'billing-api' is denied for on-behalf-of exchange in this realm",
+        assertEquals("Target client 'billing-api' is denied for on-behalf-of exchange by " + BY_CEILINGS,
                 denied.field("error_description"), denied::describe);
-        assertReason("orders-api", "audience_denied_by_realm");
+        JsonNode event = assertReason("orders-api", "audience_denied_by_realm", BY_CEILINGS);
+        // what was asked for, with the same meaning as on success
+        assertEquals("billing-api", event.path("details").path("audience").asText(), event::toString);
+        assertEquals("1", event.path("details").path("obo_hops").asText(), event::toString);
 
         HttpResult entra = oauth.entraOnBehalfOf(Clients.ORDERS, token).param("scope", "billing-api/.default").send();
         assertError(entra, 400, "invalid_target");
+        assertEquals("Target client 'billing-api' is denied for on-behalf-of exchange by " + BY_CEILINGS,
+                entra.field("error_description"), entra::describe);
 
         Jwt allowed = assertExchanged(oauth.exchange(Clients.ORDERS).subject(token).audience("inventory-api").send());
         assertAud(allowed, "inventory-api");
@@ -69,8 +77,7 @@ class OboPolicyExecutorIT extends AbstractOboIT {
                     .send();
             assertError(denied, 400, "invalid_target");
             assertEquals("Target client 'realm-management' is one of Keycloak's internal clients, denied for "
-                    + "on-behalf-of exchange unless a realm obo-policy allows it", denied.field("error_description"),
-                    denied::describe);
+                    + "on-behalf-of exchange by " + BY_CEILINGS, denied.field("error_description"), denied::describe);
 
             ceilings(config("denied-audiences", Json.array())); // explicitly none
             assertAud(assertExchanged(oauth.exchange(Clients.ORDERS).subject(aliceToken())
@@ -89,8 +96,9 @@ class OboPolicyExecutorIT extends AbstractOboIT {
         String first = exchangeToShipping();
         HttpResult refused = oauth.exchange(Clients.SHIPPING).subject(first).audience("inventory-api").send();
         assertError(refused, 400, "invalid_request");
-        assertTrue(refused.field("error_description").startsWith("Hop limit reached"), refused::describe);
-        assertReason("shipping-api", "hop_limit");
+        assertEquals("Hop limit reached: the subject token went through 1 exchange(s) and " + BY_CEILINGS
+                + " accepts fewer than 1", refused.field("error_description"), refused::describe);
+        assertReason("shipping-api", "hop_limit", BY_CEILINGS);
 
         ceilings(config("max-hops", 2));
         Jwt second = assertExchanged(oauth.exchange(Clients.SHIPPING).subject(exchangeToShipping())
@@ -132,9 +140,9 @@ class OboPolicyExecutorIT extends AbstractOboIT {
         HttpResult refused = oauth.exchange(Clients.ORDERS).subject(token).audience("inventory-api")
                 .scope("inventory:read").send();
         assertError(refused, 400, "invalid_scope");
-        assertEquals("Scope 'inventory:read' is outside the realm's allowed scopes for on-behalf-of exchange",
+        assertEquals("Scope 'inventory:read' is outside the allowed scopes of " + BY_CEILINGS,
                 refused.field("error_description"), refused::describe);
-        assertReason("orders-api", "scope_denied_by_realm");
+        assertReason("orders-api", "scope_denied_by_realm", BY_CEILINGS);
 
         Jwt silent = assertExchanged(oauth.exchange(Clients.ORDERS).subject(token).audience("inventory-api").send());
         assertFalse(silent.scopes().contains("inventory:read"), silent::toString);
@@ -154,10 +162,14 @@ class OboPolicyExecutorIT extends AbstractOboIT {
                 config("max-token-lifetime", 40, "denied-audiences", Json.array().add("shipping-api")));
         String token = aliceToken();
         assertLifetimeAtMost(oauth.exchange(Clients.ORDERS).subject(token).audience("inventory-api").send(), 40);
-        assertError(oauth.exchange(Clients.ORDERS).subject(token).audience("billing-api").send(), 400,
-                "invalid_target");
-        assertError(oauth.exchange(Clients.ORDERS).subject(token).audience("shipping-api").send(), 400,
-                "invalid_target");
+        HttpResult billing = oauth.exchange(Clients.ORDERS).subject(token).audience("billing-api").send();
+        assertError(billing, 400, "invalid_target");
+        assertEquals("Target client 'billing-api' is denied for on-behalf-of exchange by " + BY_CEILINGS,
+                billing.field("error_description"), billing::describe);
+        HttpResult shipping = oauth.exchange(Clients.ORDERS).subject(token).audience("shipping-api").send();
+        assertError(shipping, 400, "invalid_target");
+        assertEquals("Target client 'shipping-api' is denied for on-behalf-of exchange by " + BY_EXTRA,
+                shipping.field("error_description"), shipping::describe);
     }
 
     // ---------------------------------------------------------------- other clients
@@ -224,10 +236,14 @@ class OboPolicyExecutorIT extends AbstractOboIT {
         return c;
     }
 
-    private void assertReason(String clientId, String reason) {
+    /** The refusal's audit event: its reason starts with the code and names the policy that refused. */
+    private JsonNode assertReason(String clientId, String reason, String origin) {
         JsonNode event = admin.awaitEvent(realmName(), "TOKEN_EXCHANGE_ERROR", clientId,
-                e -> e.path("details").path("reason").asText().startsWith(reason + ":"), Duration.ofSeconds(10));
-        assertNotNull(event, "no TOKEN_EXCHANGE_ERROR event of " + clientId + " with reason " + reason);
+                e -> e.path("details").path("reason").asText().startsWith(reason + ":")
+                        && e.path("details").path("reason").asText().contains(origin), Duration.ofSeconds(10));
+        assertNotNull(event, "no TOKEN_EXCHANGE_ERROR event of " + clientId + " with reason " + reason + " by "
+                + origin);
+        return event;
     }
 
     private static long lifetime(HttpResult r) {

@@ -297,6 +297,72 @@ class OboPolicyEngineTest {
         }
     }
 
+    // ---- which realm policy refused -------------------------------------------------------------------------------
+
+    /** A refusal by a realm ceiling names the client policy and profile it comes from (design.md section 6). */
+    @Nested
+    class RealmPolicyOrigins {
+
+        final RealmCeiling lenient = named("client policy 'p1' (profile 'wide')", OptionalInt.of(5), Set.of("api-x"),
+                Optional.empty());
+        final RealmCeiling strict = named("client policy 'p2' (profile 'narrow')", OptionalInt.of(1), Set.of("api-c"),
+                Optional.of(Set.of("profile")));
+
+        @Test
+        void hopLimitNamesTheLowestCeiling() {
+            policy.maxHops = 3;
+            ceilings = RealmCeilings.of(lenient).and(RealmCeilings.of(strict));
+            subject.path("api-x");
+            denied(INVALID_REQUEST, "hop_limit", "client policy 'p2' (profile 'narrow') accepts fewer than 1");
+        }
+
+        @Test
+        void hopLimitOfTheClientNamesTheClient() {
+            ceilings = RealmCeilings.of(lenient);
+            subject.path("api-x");
+            denied(INVALID_REQUEST, "hop_limit", "client '" + ME + "' accepts fewer than 1");
+        }
+
+        @Test
+        void deniedAudienceNamesThePolicyThatDeniesIt() {
+            ceilings = RealmCeilings.of(lenient).and(RealmCeilings.of(strict));
+            policy.audiences("api-b", "api-c");
+            request.audience("api-c");
+            denied(INVALID_TARGET, "audience_denied_by_realm",
+                    "Target client 'api-c' is denied for on-behalf-of exchange by client policy 'p2' (profile 'narrow')");
+        }
+
+        @Test
+        void internalClientDeniedByAPolicyNamesIt() {
+            policy.audiences("realm-management");
+            targets.put("realm-management", new Target("realm-management", true, Set.of()));
+            ceilings = RealmCeilings.of(named("client policy 'p' (profile 'obo')", OptionalInt.empty(),
+                    Set.copyOf(RealmCeilings.INTERNAL_CLIENTS), Optional.empty()));
+            denied(INVALID_TARGET, "internal_client_denied", "internal clients",
+                    "denied for on-behalf-of exchange by client policy 'p' (profile 'obo')");
+        }
+
+        @Test
+        void internalClientWithoutAPolicySaysHowToAllowIt() {
+            policy.audiences("realm-management");
+            targets.put("realm-management", new Target("realm-management", true, Set.of()));
+            ceilings = RealmCeilings.DEFAULT;
+            denied(INVALID_TARGET, "internal_client_denied", "unless a realm obo-policy allows it");
+        }
+
+        @Test
+        void scopeOutsideAllowedScopesNamesThePolicyThatLeavesItOut() {
+            ceilings = RealmCeilings.of(lenient).and(RealmCeilings.of(strict));
+            request.scope("email");
+            denied(INVALID_SCOPE, "scope_denied_by_realm",
+                    "Scope 'email' is outside the allowed scopes of client policy 'p2' (profile 'narrow')");
+        }
+
+        RealmCeiling named(String origin, OptionalInt hops, Set<String> denied, Optional<Set<String>> scopes) {
+            return new RealmCeiling(Optional.of(origin), hops, OptionalInt.empty(), denied, scopes);
+        }
+    }
+
     // ---- audience / resource -----------------------------------------------------------------------------------------
 
     @Nested

@@ -1,0 +1,104 @@
+package io.github.keycloakobo.clientpolicy;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
+import org.keycloak.models.Constants;
+import org.keycloak.models.RealmModel;
+import org.keycloak.representations.idm.ClientPoliciesRepresentation;
+import org.keycloak.representations.idm.ClientPolicyExecutorRepresentation;
+import org.keycloak.representations.idm.ClientPolicyRepresentation;
+import org.keycloak.representations.idm.ClientProfileRepresentation;
+import org.keycloak.representations.idm.ClientProfilesRepresentation;
+import org.keycloak.util.JsonSerialization;
+
+/**
+ * Names the client policy and profile an {@code obo-policy} executor runs in, so that a refusal by its ceilings tells
+ * the administrator which one to change. Keycloak hands an executor only its configuration; the names come from the
+ * realm's stored policies and profiles: every enabled policy that applies a profile holding an {@code obo-policy}
+ * executor with exactly this configuration. Parsed once per version of the realm's policies and profiles.
+ */
+final class PolicyOrigins {
+
+    private static final Logger LOG = Logger.getLogger(PolicyOrigins.class);
+    private static final int MAX_CACHED_REALM_VERSIONS = 256;
+
+    private record RealmVersion(String realmId, String policies, String profiles) {
+    }
+
+    private static final Map<RealmVersion, Map<Map<String, Object>, String>> ORIGINS = new ConcurrentHashMap<>();
+
+    private PolicyOrigins() {
+    }
+
+    /** E.g. {@code client policy 'obo' (profile 'obo-ceilings')}; empty when no stored policy matches. */
+    static Optional<String> of(RealmModel realm, Map<String, Object> configuration) {
+        RealmVersion version = new RealmVersion(realm.getId(), realm.getAttribute(Constants.CLIENT_POLICIES),
+                realm.getAttribute(Constants.CLIENT_PROFILES));
+        Map<Map<String, Object>, String> origins = ORIGINS.get(version);
+        if (origins == null) {
+            if (ORIGINS.size() >= MAX_CACHED_REALM_VERSIONS) {
+                ORIGINS.clear();
+            }
+            origins = ORIGINS.computeIfAbsent(version, PolicyOrigins::read);
+        }
+        return Optional.ofNullable(origins.get(configuration == null ? Map.of() : configuration));
+    }
+
+    private static Map<Map<String, Object>, String> read(RealmVersion version) {
+        if (version.policies() == null || version.profiles() == null) {
+            return Map.of();
+        }
+        try {
+            List<ClientPolicyRepresentation> policies = Objects.requireNonNullElse(JsonSerialization
+                    .readValue(version.policies(), ClientPoliciesRepresentation.class).getPolicies(), List.of());
+            List<ClientProfileRepresentation> profiles = Objects.requireNonNullElse(JsonSerialization
+                    .readValue(version.profiles(), ClientProfilesRepresentation.class).getProfiles(), List.of());
+            Map<Map<String, Object>, Set<String>> names = new java.util.HashMap<>();
+            for (ClientProfileRepresentation profile : profiles) {
+                for (ClientPolicyExecutorRepresentation executor : Objects.requireNonNullElse(profile.getExecutors(),
+                        List.<ClientPolicyExecutorRepresentation>of())) {
+                    if (!OboPolicyExecutorFactory.PROVIDER_ID.equals(executor.getExecutorProviderId())) {
+                        continue;
+                    }
+                    Set<String> origins = names.computeIfAbsent(configuration(executor), key -> new LinkedHashSet<>());
+                    for (ClientPolicyRepresentation policy : policies) {
+                        if (Boolean.TRUE.equals(policy.isEnabled()) && policy.getProfiles() != null
+                                && policy.getProfiles().contains(profile.getName())) {
+                            origins.add("client policy '" + policy.getName() + "' (profile '" + profile.getName()
+                                    + "')");
+                        }
+                    }
+                }
+            }
+            Map<Map<String, Object>, String> described = new java.util.HashMap<>();
+            names.forEach((configuration, origins) -> {
+                if (!origins.isEmpty()) {
+                    described.put(configuration, String.join(" or ", new ArrayList<>(origins)));
+                }
+            });
+            return described;
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf(e, "Could not read the client policies of realm %s to name an obo-policy", version.realmId());
+            return Map.of();
+        }
+    }
+
+    /** The configuration as the executor receives it (Keycloak converts the stored JSON the same way). */
+    private static Map<String, Object> configuration(ClientPolicyExecutorRepresentation executor) {
+        if (executor.getConfiguration() == null || executor.getConfiguration().isNull()) {
+            return Map.of();
+        }
+        Map<String, Object> map = JsonSerialization.mapper
+                .convertValue(executor.getConfiguration(), OboPolicyExecutor.Configuration.class).getConfigAsMap();
+        return map == null ? Map.of() : map;
+    }
+}
