@@ -27,6 +27,11 @@ public final class OboRulesUpdate {
     public record Problem(String field, String message) {
     }
 
+    /** Bounds of a body: its length, the entries of a list, the length of a name (Keycloak's client id limit). */
+    public static final int MAX_BODY_CHARS = 65_536;
+    public static final int MAX_NAMES = 100;
+    public static final int MAX_NAME_CHARS = 255;
+
     private static final Pattern NAME = Pattern.compile("\\S+");
 
     private final List<Problem> problems;
@@ -56,7 +61,8 @@ public final class OboRulesUpdate {
     /**
      * @param clientId     the client of the path
      * @param publicClient whether that client is public (a public client cannot be enabled: the exchange refuses it)
-     * @param clientExists whether a client id names a client of the realm (for {@code audiences})
+     * @param clientExists whether a client id names a client of the realm that the caller may view (for
+     *                     {@code audiences})
      */
     public static OboRulesUpdate parse(String clientId, JsonNode body, boolean publicClient,
                                        Predicate<String> clientExists) {
@@ -105,7 +111,7 @@ public final class OboRulesUpdate {
                         for (String audience : audiences) {
                             if (!clientExists.test(audience)) {
                                 problems.add(new Problem(name, "Unknown target client '" + audience
-                                        + "': no client of this realm has that client id"));
+                                        + "': no client of this realm that you may view has that client id"));
                             }
                         }
                     }
@@ -170,8 +176,17 @@ public final class OboRulesUpdate {
                     + describe(value)));
             return null;
         }
+        if (value.size() > MAX_NAMES) {
+            problems.add(new Problem(field, field + " may list at most " + MAX_NAMES + " names, got " + value.size()));
+            return null;
+        }
         Set<String> names = new LinkedHashSet<>();
         for (JsonNode item : value) {
+            if (item.isTextual() && item.asText().length() > MAX_NAME_CHARS) {
+                problems.add(new Problem(field, field + " names are at most " + MAX_NAME_CHARS + " characters long, "
+                        + "got one of " + item.asText().length()));
+                return null;
+            }
             if (!item.isTextual() || !NAME.matcher(item.asText()).matches()) {
                 problems.add(new Problem(field, field + " must contain non-empty strings without spaces, got "
                         + describe(item)));

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import jakarta.ws.rs.core.Response;
 
-import io.github.keycloakobo.policy.OboClientPolicy;
+import io.github.keycloakobo.policy.OboClientAttributes;
 import io.github.keycloakobo.policy.RealmCeilings;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuthErrorException;
@@ -111,6 +111,6 @@ public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicy
             return null;
         }
         ClientModel client = exchange.getTokenExchangeContext().getClient();
-        return client != null && OboClientPolicy.isEnabled(client::getAttribute) ? client : null;
+        return client != null && OboClientAttributes.claimsExchange(client::getAttribute) ? client : null;
     }
 }

@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.github.keycloakobo.compat.KeycloakApi;
 import io.github.keycloakobo.policy.ExchangeRequest;
-import io.github.keycloakobo.policy.OboClientPolicy;
+import io.github.keycloakobo.policy.OboClientAttributes;
 import io.github.keycloakobo.policy.OboDeniedException;
 import io.github.keycloakobo.policy.RequestForm;
 import io.github.keycloakobo.policy.Words;
@@ -36,7 +36,7 @@ public class OboTokenExchangeProvider implements TokenExchangeProvider {
      */
     @Override
     public boolean supports(TokenExchangeContext context) {
-        if (context.getClient() == null || !OboClientPolicy.isEnabled(context.getClient()::getAttribute)) {
+        if (context.getClient() == null || !OboClientAttributes.claimsExchange(context.getClient()::getAttribute)) {
             return false;
         }
         try {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import jakarta.ws.rs.WebApplicationException;
@@ -64,6 +66,7 @@ final class OnBehalfOfExchange {
     static final String SERVER_ERROR = "server_error";
 
     private static final Logger LOG = Logger.getLogger(OnBehalfOfExchange.class);
+    private static final Set<String> REPORTED_MISCONFIGURATIONS = ConcurrentHashMap.newKeySet();
 
     private OnBehalfOfExchange() {
     }
@@ -276,6 +279,12 @@ final class OnBehalfOfExchange {
     /** Records the refusal in the audit event and answers it as an OAuth error. */
     static CorsErrorResponseException refuse(EventBuilder event, Cors cors, ClientModel client, Denial denial) {
         LOG.debugf("On-behalf-of exchange refused for client '%s': %s", client.getClientId(), denial.reason());
+        if (denial.reason().equals(OboClientPolicy.MISCONFIGURED) && REPORTED_MISCONFIGURATIONS.size() < 1000
+                && REPORTED_MISCONFIGURATIONS.add(client.getId() + " " + denial.description())) {
+            // once per client and configuration: the administrator has to fix it, the clients cannot
+            LOG.warnf("Realm '%s': %s. Every on-behalf-of exchange and refresh of this client is refused until it is "
+                    + "fixed", client.getRealm().getName(), denial.description());
+        }
         event.detail(Details.REASON, denial.reason() + ": " + denial.description());
         event.error(denial.error().code());
         return new CorsErrorResponseException(cors, denial.error().code(), denial.description(),

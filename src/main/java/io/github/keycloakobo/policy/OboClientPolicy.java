@@ -14,8 +14,7 @@ import java.util.function.Function;
  * @param maxHops            {@code obo.max-hops}: accept subject tokens that went through fewer exchanges
  * @param tokenLifetime      {@code obo.token-lifetime} in seconds: empty means the realm's/target's lifespan
  * @param refreshTokenAllowed {@code obo.refresh-token}
- * @param refreshTokensEnabled Keycloak's own "Use refresh tokens" switch of the client ({@code use.refresh.tokens},
- *                            on unless set to anything but {@code true}, as Keycloak reads it)
+ * @param refreshTokensEnabled Keycloak's own "Use refresh tokens" switch of the client ({@code use.refresh.tokens})
  */
 public record OboClientPolicy(boolean enabled, Set<String> audiences, Optional<Set<String>> scopeCeiling,
                               int maxHops, OptionalInt tokenLifetime, boolean refreshTokenAllowed,
@@ -33,6 +32,8 @@ public record OboClientPolicy(boolean enabled, Set<String> audiences, Optional<S
     public static final String USE_REFRESH_TOKENS = "use.refresh.tokens";
 
     public static final int DEFAULT_MAX_HOPS = 1;
+    /** The refusal reason of a client whose {@code obo.*} attributes are malformed. */
+    public static final String MISCONFIGURED = "obo_policy_misconfigured";
 
     public OboClientPolicy(boolean enabled, Set<String> audiences, Optional<Set<String>> scopeCeiling, int maxHops,
                            OptionalInt tokenLifetime, boolean refreshTokenAllowed) {
@@ -47,61 +48,16 @@ public record OboClientPolicy(boolean enabled, Set<String> audiences, Optional<S
         }
     }
 
-    /** True when the attribute switch is on; cheap, no other attribute is read. */
-    public static boolean isEnabled(Function<String, String> attributes) {
-        return "true".equalsIgnoreCase(trimmed(attributes.apply(ENABLED)));
-    }
-
     /**
-     * Reads the policy from client attributes. A malformed value fails closed: it throws
-     * {@link OboDeniedException} with {@code unauthorized_client}, naming the attribute.
+     * Reads the policy from client attributes ({@link OboClientAttributes}). A malformed value fails closed: it throws
+     * {@link OboDeniedException} with {@code unauthorized_client}, naming every malformed attribute.
      */
     public static OboClientPolicy fromAttributes(String clientId, Function<String, String> attributes) {
-        String scopes = attributes.apply(SCOPES);
-        return new OboClientPolicy(
-                isEnabled(attributes),
-                Words.split(attributes.apply(AUDIENCES)),
-                scopes == null || scopes.isBlank() ? Optional.empty() : Optional.of(Words.split(scopes)),
-                positiveInt(clientId, MAX_HOPS, attributes.apply(MAX_HOPS)).orElse(DEFAULT_MAX_HOPS),
-                positiveInt(clientId, TOKEN_LIFETIME, attributes.apply(TOKEN_LIFETIME)),
-                booleanValue(clientId, REFRESH_TOKEN, attributes.apply(REFRESH_TOKEN)),
-                Optional.ofNullable(attributes.apply(USE_REFRESH_TOKENS)).map(Boolean::parseBoolean).orElse(true));
-    }
-
-    private static OptionalInt positiveInt(String clientId, String name, String raw) {
-        String value = trimmed(raw);
-        if (value == null || value.isEmpty()) {
-            return OptionalInt.empty();
+        OboClientAttributes read = OboClientAttributes.read(attributes);
+        if (!read.wellFormed()) {
+            throw new OboDeniedException(OAuthError.UNAUTHORIZED_CLIENT, MISCONFIGURED,
+                    "The OBO policy of client '" + clientId + "' is misconfigured: " + read.describeProblems());
         }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed >= 1) {
-                return OptionalInt.of(parsed);
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw misconfigured(clientId, name, "a positive integer");
-    }
-
-    private static boolean booleanValue(String clientId, String name, String raw) {
-        String value = trimmed(raw);
-        if (value == null || value.isEmpty() || value.equalsIgnoreCase("false")) {
-            return false;
-        }
-        if (value.equalsIgnoreCase("true")) {
-            return true;
-        }
-        throw misconfigured(clientId, name, "true or false");
-    }
-
-    private static OboDeniedException misconfigured(String clientId, String name, String expected) {
-        return new OboDeniedException(OAuthError.UNAUTHORIZED_CLIENT, "obo_policy_misconfigured",
-                "The OBO policy of client '" + clientId + "' is misconfigured: attribute " + name
-                        + " must be " + expected);
-    }
-
-    private static String trimmed(String value) {
-        return value == null ? null : value.trim();
+        return read.policy();
     }
 }

@@ -204,6 +204,26 @@ public final class AdminApi {
         require(Http.putJson(realmUrl(realm) + "/users/" + id, token(), Json.write(user)), 204, "update user");
     }
 
+    /**
+     * A user of the realm (password = username) holding the given {@code realm-management} roles, none for an empty
+     * list: a realm-local administrator, who gets tokens from the realm's {@code admin-cli}.
+     */
+    public void createRealmAdmin(String realm, String username, String... realmManagementRoles) {
+        ObjectNode user = Json.object();
+        user.put("username", username);
+        user.put("enabled", true);
+        user.put("email", username + "@example.com");
+        user.put("emailVerified", true);
+        user.put("firstName", username);
+        user.put("lastName", "Admin");
+        user.putArray("credentials").addObject().put("type", "password").put("value", username)
+                .put("temporary", false);
+        require(Http.postJson(realmUrl(realm) + "/users", token(), Json.write(user)), 201, "create " + username);
+        for (String role : realmManagementRoles) {
+            grantClientRole(realm, username, "realm-management", role);
+        }
+    }
+
     /** Grants the user a client role. */
     public void grantClientRole(String realm, String username, String roleClientId, String role) {
         require(Http.postJson(realmUrl(realm) + "/users/" + userId(realm, username) + "/role-mappings/clients/"

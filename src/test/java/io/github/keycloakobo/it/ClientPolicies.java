@@ -28,6 +28,14 @@ public final class ClientPolicies {
         return p;
     }
 
+    /** An executor of Keycloak's own, e.g. {@code reject-request}. */
+    public static ObjectNode executor(String id, ObjectNode configuration) {
+        ObjectNode e = Json.object();
+        e.put("executor", id);
+        e.set("configuration", configuration);
+        return e;
+    }
+
     public static ObjectNode oboExecutor(ObjectNode configuration) {
         ObjectNode e = Json.object();
         e.put("executor", OBO_EXECUTOR);
@@ -54,12 +62,17 @@ public final class ClientPolicies {
 
     /** One enabled policy whose condition is {@code any-client}, applying the given profiles. */
     public void putAnyClientPolicy(String name, String... profiles) {
+        putPolicy(name, "any-client", Json.object(), profiles);
+    }
+
+    /** One enabled policy with one condition, applying the given profiles (replaces the realm's policies). */
+    public void putPolicy(String name, String conditionId, ObjectNode conditionConfiguration, String... profiles) {
         ObjectNode policy = Json.object();
         policy.put("name", name);
         policy.put("enabled", true);
         ObjectNode condition = policy.putArray("conditions").addObject();
-        condition.put("condition", "any-client");
-        condition.putObject("configuration");
+        condition.put("condition", conditionId);
+        condition.set("configuration", conditionConfiguration);
         ArrayNode names = policy.putArray("profiles");
         for (String p : profiles) {
             names.add(p);

@@ -49,35 +49,61 @@ class OboClientPolicyTest {
     }
 
     @Test
-    void blankValuesMeanTheDefaults() {
-        OboClientPolicy policy = parse(AUDIENCES, " ", SCOPES, " \t", MAX_HOPS, "", TOKEN_LIFETIME, "  ",
-                REFRESH_TOKEN, " ");
+    void emptyValuesAndBlankListsMeanTheDefaults() {
+        OboClientPolicy policy = parse(ENABLED, "", AUDIENCES, " ", SCOPES, " \t", MAX_HOPS, "", TOKEN_LIFETIME, "",
+                REFRESH_TOKEN, "");
         assertEquals(parse(), policy);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"true", "TRUE", "True", " true\n"})
-    void enabled(String value) {
-        assertTrue(parse(ENABLED, value).enabled());
-        assertTrue(OboClientPolicy.isEnabled(Map.of(ENABLED, value)::get));
+    @Test
+    void enabledIsExactlyTrue() {
+        assertTrue(parse(ENABLED, "true").enabled());
+        assertTrue(OboClientAttributes.claimsExchange(Map.of(ENABLED, "true")::get));
     }
 
     @ParameterizedTest
     @NullAndEmptySource
-    @ValueSource(strings = {"false", "yes", "1", "on", "truee"})
-    void anythingButTrueLeavesItDisabled(String value) {
+    @ValueSource(strings = {"false"})
+    void notSetOrFalseLeavesTheClientToKeycloak(String value) {
         Map<String, String> attributes = new HashMap<>();
         attributes.put(ENABLED, value);
         assertFalse(OboClientPolicy.fromAttributes(CLIENT, attributes::get).enabled());
-        assertFalse(OboClientPolicy.isEnabled(attributes::get));
+        assertFalse(OboClientAttributes.claimsExchange(attributes::get));
+    }
+
+    /**
+     * A value that is neither {@code true} nor {@code false} is malformed: the extension still takes the client's
+     * exchanges (so they are refused, never handed to Keycloak's own exchange) and refuses them as misconfigured.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"TRUE", "True", " true", "true\n", "yes", "1", "on", "truee", "False", " "})
+    void anyOtherValueIsMalformedAndStillClaimsTheExchange(String value) {
+        Map<String, String> attributes = Map.of(ENABLED, value, AUDIENCES, "api-b");
+        assertTrue(OboClientAttributes.claimsExchange(attributes::get));
+        OboDeniedException e = assertThrows(OboDeniedException.class,
+                () -> OboClientPolicy.fromAttributes(CLIENT, attributes::get));
+        assertEquals("obo_policy_misconfigured", e.denial().reason());
+        assertTrue(e.denial().description().contains(ENABLED + " is '"), e.denial().description());
     }
 
     @Test
-    void isEnabledReadsNoOtherAttribute() {
-        assertTrue(OboClientPolicy.isEnabled(name -> {
+    void claimsExchangeReadsNoOtherAttribute() {
+        assertTrue(OboClientAttributes.claimsExchange(name -> {
             assertEquals(ENABLED, name);
             return "true";
         }));
+    }
+
+    @Test
+    void everyMalformedAttributeIsNamedAtOnce() {
+        OboClientAttributes read = OboClientAttributes.read(Map.of(ENABLED, "yes", MAX_HOPS, "0",
+                TOKEN_LIFETIME, "5m", REFRESH_TOKEN, "1")::get);
+        assertFalse(read.wellFormed());
+        assertEquals(java.util.List.of(ENABLED, MAX_HOPS, TOKEN_LIFETIME, REFRESH_TOKEN),
+                java.util.List.copyOf(read.problems().keySet()));
+        assertEquals("obo.enabled is 'yes', not true or false; obo.max-hops is '0', not a whole number of at least 1; "
+                + "obo.token-lifetime is '5m', not a whole number of at least 1; obo.refresh-token is '1', not true "
+                + "or false", read.describeProblems());
     }
 
     @Test
@@ -92,19 +118,19 @@ class OboClientPolicyTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 1", "2, 2", "' 3 ', 3", "10, 10"})
+    @CsvSource({"1, 1", "2, 2", "10, 10", "2147483647, 2147483647"})
     void maxHops(String value, int expected) {
         assertEquals(expected, parse(MAX_HOPS, value).maxHops());
     }
 
     @ParameterizedTest
-    @CsvSource({"300, 300", "' 60\t', 60", "1, 1"})
+    @CsvSource({"300, 300", "60, 60", "1, 1"})
     void tokenLifetime(String value, int expected) {
         assertEquals(OptionalInt.of(expected), parse(TOKEN_LIFETIME, value).tokenLifetime());
     }
 
     @ParameterizedTest
-    @CsvSource({"true, true", "TRUE, true", "' true ', true", "false, false", "False, false"})
+    @CsvSource({"true, true", "false, false"})
     void refreshToken(String value, boolean expected) {
         assertEquals(expected, parse(REFRESH_TOKEN, value).refreshTokenAllowed());
     }
@@ -116,13 +142,22 @@ class OboClientPolicyTest {
             MAX_HOPS + ", two",
             MAX_HOPS + ", 1.5",
             MAX_HOPS + ", 99999999999",
+            MAX_HOPS + ", 2147483648",
+            MAX_HOPS + ", ' 3 '",
+            MAX_HOPS + ", 03",
+            MAX_HOPS + ", +3",
+            MAX_HOPS + ", ' '",
+            TOKEN_LIFETIME + ", ' 60'",
             TOKEN_LIFETIME + ", 0",
             TOKEN_LIFETIME + ", -300",
             TOKEN_LIFETIME + ", 5m",
             TOKEN_LIFETIME + ", 300s",
             REFRESH_TOKEN + ", yes",
             REFRESH_TOKEN + ", 1",
-            REFRESH_TOKEN + ", truee"})
+            REFRESH_TOKEN + ", truee",
+            REFRESH_TOKEN + ", TRUE",
+            REFRESH_TOKEN + ", ' true '",
+            REFRESH_TOKEN + ", False"})
     void malformedValueFailsClosedNamingTheAttribute(String attribute, String value) {
         OboDeniedException e = assertThrows(OboDeniedException.class,
                 () -> parse(ENABLED, "true", AUDIENCES, "api-b", attribute, value));
