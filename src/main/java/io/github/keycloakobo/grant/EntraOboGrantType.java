@@ -1,21 +1,16 @@
 package io.github.keycloakobo.grant;
 
-import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 
-import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
 import io.github.keycloakobo.compat.KeycloakApi;
-import io.github.keycloakobo.policy.Denial;
 import io.github.keycloakobo.policy.EntraScopes;
 import io.github.keycloakobo.policy.ExchangeRequest;
-import io.github.keycloakobo.policy.OAuthError;
 import io.github.keycloakobo.policy.OboClientPolicy;
 import io.github.keycloakobo.policy.OboDeniedException;
-import io.github.keycloakobo.policy.OboPolicyEngine;
 import io.github.keycloakobo.policy.RequestForm;
 import io.github.keycloakobo.policy.TokenTypes;
 import org.keycloak.OAuth2Constants;
@@ -23,7 +18,6 @@ import org.keycloak.OAuthErrorException;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
-import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
 import org.keycloak.services.CorsErrorResponseException;
@@ -77,10 +71,6 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
         String assertion = formParams.getFirst(OAuth2Constants.ASSERTION);
         try {
             OboClientPolicy policy = OnBehalfOfExchange.sourcePolicy(client);
-            if (!policy.enabled()) {
-                throw new OboDeniedException(OAuthError.UNAUTHORIZED_CLIENT, "obo_disabled",
-                        "Client '" + client.getClientId() + "' is not enabled for on-behalf-of exchange");
-            }
             EntraScopes scopes = EntraScopes.parse(formParams.getFirst(OAuth2Constants.SCOPE));
             // MSAL always adds offline_access: as in Entra, a refresh token comes only where the client may have one
             boolean refresh = scopes.offlineAccess() && policy.refreshTokenAllowed() && policy.refreshTokensEnabled();

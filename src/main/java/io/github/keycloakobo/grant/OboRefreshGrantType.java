@@ -2,6 +2,7 @@ package io.github.keycloakobo.grant;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.ws.rs.core.Response;
@@ -10,7 +11,9 @@ import io.github.keycloakobo.compat.KeycloakApi;
 import io.github.keycloakobo.policy.OAuthError;
 import io.github.keycloakobo.policy.OboClientPolicy;
 import io.github.keycloakobo.policy.OboDeniedException;
+import io.github.keycloakobo.policy.OboPolicyEngine;
 import io.github.keycloakobo.policy.RecordedGrant;
+import io.github.keycloakobo.policy.RefreshFacts;
 import io.github.keycloakobo.policy.RequestForm;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -68,36 +71,31 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
         return OnBehalfOfExchange.guarded(call, RequestForm.REFRESH, () -> {
             OboClientPolicy policy = OnBehalfOfExchange.sourcePolicy(client);
             RefreshToken refreshToken = verified(encoded);
-            RecordedGrant grant = RecordedGrant.fromClaim(refreshToken.getOtherClaims().get(RecordedGrant.CLAIM))
-                    .orElseThrow(() -> refused("refresh_token_outdated", "The refresh token was issued by an earlier "
-                            + "version of the on-behalf-of extension; exchange the user's token again"));
-            if (!grant.requester().equals(client.getClientId()) || !grant.sourceClient().equals(client.getId())) {
-                throw refused("refresh_token_client_mismatch", "The refresh token was not issued to this client");
-            }
-            if (refreshToken.getIat() == null || refreshToken.getIat() < client.getNotBefore()) {
-                throw refused("refresh_token_stale", "The refresh token was issued before the client's not-before "
-                        + "revocation");
-            }
-            UserSessionModel userSession = session.sessions().getUserSession(realm, refreshToken.getSessionId());
-            if (!AuthenticationManager.isSessionValid(realm, userSession)
-                    || refreshToken.isIssuedBeforeSessionStart(userSession.getStarted())
-                    || !userSession.getUser().getId().equals(refreshToken.getSubject())) {
-                throw refused("session_inactive", "The user session of the refresh token is not active "
-                        + "(logged out or expired)");
-            }
+            Optional<RecordedGrant> recorded =
+                    RecordedGrant.fromClaim(refreshToken.getOtherClaims().get(RecordedGrant.CLAIM));
+            UserSessionModel userSession = recorded.isEmpty() ? null
+                    : session.sessions().getUserSession(realm, refreshToken.getSessionId());
+            boolean sessionActive = AuthenticationManager.isSessionValid(realm, userSession)
+                    && !refreshToken.isIssuedBeforeSessionStart(userSession.getStarted())
+                    && userSession.getUser().getId().equals(refreshToken.getSubject());
+            ClientModel issuedFor = recorded.map(g -> realm.getClientByClientId(g.subjectIssuedFor())).orElse(null);
+            OboPolicyEngine.checkRefresh(new RefreshFacts(
+                    recorded.isPresent(),
+                    recorded.filter(g -> g.requester().equals(client.getClientId())
+                            && g.sourceClient().equals(client.getId())).isPresent(),
+                    refreshToken.getIat() != null && refreshToken.getIat() >= client.getNotBefore(),
+                    sessionActive,
+                    sessionActive && TokenManager.isUserValid(session, realm, refreshToken, userSession.getUser()),
+                    recorded.map(RecordedGrant::subjectIssuedFor).orElse(null),
+                    issuedFor != null && issuedFor.isEnabled(),
+                    recorded.filter(g -> !g.subjectClientSession() || (sessionActive && issuedFor != null
+                            && userSession.getAuthenticatedClientSessionByClient(issuedFor.getId()) != null))
+                            .isPresent()))
+                    .ifPresent(denial -> {
+                        throw new OboDeniedException(denial);
+                    });
+            RecordedGrant grant = recorded.orElseThrow();
             UserModel user = userSession.getUser();
-            if (!TokenManager.isUserValid(session, realm, refreshToken, user)) {
-                throw refused("user_invalid", "The user of the refresh token is disabled or no longer exists");
-            }
-            ClientModel issuedFor = realm.getClientByClientId(grant.subjectIssuedFor());
-            if (issuedFor == null || !issuedFor.isEnabled()) {
-                throw refused("issuing_client_invalid", "The client the user's token was issued to ('"
-                        + grant.subjectIssuedFor() + "') is unknown or disabled");
-            }
-            if (grant.subjectClientSession() && userSession.getAuthenticatedClientSessionByClient(issuedFor.getId()) == null) {
-                throw refused("subject_client_session_ended", "The user's session at client '"
-                        + grant.subjectIssuedFor() + "', which the exchanged token came from, has ended");
-            }
             event.session(userSession.getId());
             event.detail(Details.REFRESH_TOKEN_ID, refreshToken.getId());
             event.detail(Details.REFRESH_TOKEN_TYPE, refreshToken.getType());
@@ -110,8 +108,7 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
             OnBehalfOfExchange.triggerClientPolicies(session, event, cors, new TokenExchangeRequestContext(exchange));
 
             if (realm.isRevokeRefreshToken() && !firstUse(refreshToken)) {
-                throw refused("refresh_token_reused", "The refresh token was already used, and this realm revokes "
-                        + "refresh tokens on use");
+                throw new OboDeniedException(OboPolicyEngine.refreshTokenReused());
             }
             OboSubject subject = new OboSubject(user, userSession, issuedFor,
                     grant.subject(refreshToken.getId(), refreshToken.getExp()), grant.subjectClientSession());
@@ -143,11 +140,12 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
         try {
             token = tokenManager.verifyRefreshToken(session, realm, client, request, encoded, true);
         } catch (OAuthErrorException e) {
-            throw refused("refresh_token_invalid", e.getDescription() == null ? "Invalid refresh token"
-                    : e.getDescription());
+            throw new OboDeniedException(OAuthError.INVALID_GRANT, "refresh_token_invalid",
+                    e.getDescription() == null ? "Invalid refresh token" : e.getDescription());
         }
         if (!TokenUtil.TOKEN_TYPE_REFRESH.equals(token.getType())) {
-            throw refused("refresh_token_invalid", "An on-behalf-of refresh token is never an offline token");
+            throw new OboDeniedException(OAuthError.INVALID_GRANT, "refresh_token_invalid",
+                    "An on-behalf-of refresh token is never an offline token");
         }
         return token;
     }
@@ -160,10 +158,6 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
     private boolean firstUse(RefreshToken refreshToken) {
         long lifespan = Math.max(refreshToken.getExp() - Time.currentTime(), 10);
         return session.singleUseObjects().putIfAbsent(USED_KEY_PREFIX + refreshToken.getId(), lifespan);
-    }
-
-    private static OboDeniedException refused(String reason, String description) {
-        return new OboDeniedException(OAuthError.INVALID_GRANT, reason, description);
     }
 
     @Override

@@ -2,10 +2,8 @@ package io.github.keycloakobo.grant;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import io.github.keycloakobo.compat.KeycloakApi;
 import io.github.keycloakobo.policy.Decision;
@@ -15,7 +13,6 @@ import io.github.keycloakobo.policy.RecordedGrant;
 import io.github.keycloakobo.policy.TokenTypes;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.common.util.Time;
-import org.keycloak.device.DeviceActivityManager;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.ClientScopeModel;
@@ -24,7 +21,6 @@ import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.models.utils.UserSessionModelDelegate;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
@@ -49,11 +45,8 @@ final class OboTokenIssuer {
     private OboTokenIssuer() {
     }
 
-    /**
-     * @param defaultScopes the source client's default client scopes, as the caller already read them for the policy
-     */
     static AccessTokenResponse issue(ExchangeCall call, OboSubject subject, Decision.Allow allow,
-                                     List<ClientModel> targets, Map<String, ClientScopeModel> defaultScopes) {
+                                     List<ClientModel> targets) {
         KeycloakSession session = call.session();
         RealmModel realm = call.realm();
         ClientModel client = call.client();
@@ -62,7 +55,7 @@ final class OboTokenIssuer {
             throw new OboDeniedException(OAuthError.INVALID_SCOPE, "consent_missing",
                     "The user has not consented to the scopes of client '" + client.getClientId() + "'");
         }
-        UserSessionModel userSession = transientCopy(session, subject.userSession());
+        UserSessionModel userSession = UserSessionUtil.createTransientUserSession(session, subject.userSession());
         // A transient copy made just now has no client sessions: create one on it (stored nowhere)
         AuthenticatedClientSessionModel clientSession = session.sessions().createClientSession(realm, client, userSession);
         clientSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
@@ -80,12 +73,8 @@ final class OboTokenIssuer {
         }
         // Filter here rather than through Keycloak's restricted-scopes argument: that one matches by name and so
         // would also drop the client itself, i.e. its own role scope mappings (fullScopeAllowed=false).
-        Stream<ClientScopeModel> requested = allow.scopeParameter().isEmpty()
-                // exactly what getRequestedClientScopes answers without scope parameter (the default client scopes and
-                // the client itself), without reading the client's scopes from the realm cache a second time
-                ? Stream.concat(defaultScopes.values().stream(), Stream.of(client)).distinct()
-                : TokenManager.getRequestedClientScopes(session, allow.scopeParameter(), client, subject.user());
-        Set<ClientScopeModel> clientScopes = requested
+        Set<ClientScopeModel> clientScopes = TokenManager.getRequestedClientScopes(session,
+                        allow.scopeParameter().isEmpty() ? null : allow.scopeParameter(), client, subject.user())
                 .filter(scope -> scope instanceof ClientModel || restricted.contains(scope.getName()))
                 .collect(Collectors.toSet());
         ClientSessionContext context = KeycloakApi.get().clientSessionContext(clientSession, clientScopes, session);
@@ -127,34 +116,6 @@ final class OboTokenIssuer {
         token.getOtherClaims().remove("act");
         token.getOtherClaims().remove("may_act");
         token.getOtherClaims().put(OboClaims.OBO_PATH, allow.oboPath());
-    }
-
-    /** The note in which Keycloak keeps the user's device (DeviceActivityManager.DEVICE_NOTE, private there). */
-    private static final String DEVICE_NOTE = "KC_DEVICE_NOTE";
-
-    /**
-     * What {@code UserSessionUtil.createTransientUserSession} returns, without its detour through
-     * {@code UserSessionManager}: that one parses the calling API's User-Agent into a device note (a JSON document,
-     * Base64-encoded) and then overwrites it with the subject session's own device note when copying the notes. Here
-     * the device is derived from the request only when the subject session has none, as the end result was.
-     */
-    private static UserSessionModel transientCopy(KeycloakSession session, UserSessionModel original) {
-        UserSessionModel copy = session.sessions().createUserSession(original.getId(), original.getRealm(),
-                original.getUser(), original.getLoginUsername(), original.getIpAddress(), original.getAuthMethod(),
-                original.isRememberMe(), original.getBrokerSessionId(), original.getBrokerUserId(),
-                UserSessionModel.SessionPersistenceState.TRANSIENT);
-        if (original.getNote(DEVICE_NOTE) == null) {
-            DeviceActivityManager.attachDevice(copy, session);
-        }
-        original.getNotes().forEach(copy::setNote);
-        copy.setNote(Constants.CREATED_FROM_PERSISTENT, original.isOffline()
-                ? Constants.CREATED_FROM_PERSISTENT_OFFLINE : Constants.CREATED_FROM_PERSISTENT_ONLINE);
-        return new UserSessionModelDelegate(copy) {
-            @Override
-            public int getStarted() {
-                return original.getStarted();
-            }
-        };
     }
 
     private static String levelOfAuthentication(OboSubject subject) {

@@ -24,6 +24,7 @@ import io.github.keycloakobo.policy.Decision;
 import io.github.keycloakobo.policy.Denial;
 import io.github.keycloakobo.policy.ExchangeRequest;
 import io.github.keycloakobo.policy.OAuthError;
+import io.github.keycloakobo.policy.OboClientAttributes;
 import io.github.keycloakobo.policy.OboClientPolicy;
 import io.github.keycloakobo.policy.OboDeniedException;
 import io.github.keycloakobo.policy.OboPolicyEngine;
@@ -105,14 +106,16 @@ final class OnBehalfOfExchange {
         return policy;
     }
 
-    /** The source client's OBO policy; a public client or a malformed {@code obo.*} attribute is refused. */
+    /**
+     * The source client's OBO policy, read once from its attributes; a public client, a malformed {@code obo.*}
+     * attribute or a client not enabled for OBO is refused.
+     */
     static OboClientPolicy sourcePolicy(ClientModel client) {
-        if (client.isPublicClient()) {
-            throw new OboDeniedException(OAuthError.INVALID_CLIENT, "public_client",
-                    "Public clients cannot exchange tokens on behalf of users; client '" + client.getClientId()
-                            + "' must be confidential");
-        }
-        return OboClientPolicy.fromAttributes(client.getClientId(), client::getAttribute);
+        OboClientAttributes attributes = OboClientAttributes.read(client::getAttribute);
+        OboPolicyEngine.checkSource(client.getClientId(), client.isPublicClient(), attributes).ifPresent(denial -> {
+            throw new OboDeniedException(denial);
+        });
+        return attributes.policy();
     }
 
     /**
@@ -210,7 +213,7 @@ final class OnBehalfOfExchange {
         for (String clientId : allow.audiences()) {
             targets.add(targetClients.get(clientId).orElseThrow());
         }
-        AccessTokenResponse response = OboTokenIssuer.issue(call, subject, allow, targets, defaultScopes);
+        AccessTokenResponse response = OboTokenIssuer.issue(call, subject, allow, targets);
 
         event.detail(Details.AUDIENCE, Words.join(allow.audiences()));
         event.detail(Details.SCOPE, response.getScope() == null ? "" : response.getScope());

@@ -3,7 +3,6 @@ package io.github.keycloakobo.policy;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The OBO rules of one source client, read from its {@code obo.*} attributes (design.md section 3).
@@ -46,18 +45,5 @@ public record OboClientPolicy(boolean enabled, Set<String> audiences, Optional<S
         if (maxHops < 1) {
             throw new IllegalArgumentException("maxHops must be at least 1");
         }
-    }
-
-    /**
-     * Reads the policy from client attributes ({@link OboClientAttributes}). A malformed value fails closed: it throws
-     * {@link OboDeniedException} with {@code unauthorized_client}, naming every malformed attribute.
-     */
-    public static OboClientPolicy fromAttributes(String clientId, Function<String, String> attributes) {
-        OboClientAttributes read = OboClientAttributes.read(attributes);
-        if (!read.wellFormed()) {
-            throw new OboDeniedException(OAuthError.UNAUTHORIZED_CLIENT, MISCONFIGURED,
-                    "The OBO policy of client '" + clientId + "' is misconfigured: " + read.describeProblems());
-        }
-        return read.policy();
     }
 }

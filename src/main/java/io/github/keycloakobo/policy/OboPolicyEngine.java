@@ -35,6 +35,65 @@ public final class OboPolicyEngine {
     private OboPolicyEngine() {
     }
 
+    /**
+     * The rules on the requesting client itself, first of all and in every form (design.md section 4): a confidential
+     * client, with well-formed {@code obo.*} attributes that switch OBO on.
+     */
+    public static Optional<Denial> checkSource(String clientId, boolean publicClient, OboClientAttributes attributes) {
+        if (publicClient) {
+            return deny(OAuthError.INVALID_CLIENT, "public_client", "Public clients cannot exchange tokens on behalf "
+                    + "of users; client '" + clientId + "' must be confidential");
+        }
+        if (!attributes.wellFormed()) {
+            return deny(UNAUTHORIZED_CLIENT, OboClientPolicy.MISCONFIGURED, "The OBO policy of client '" + clientId
+                    + "' is misconfigured: " + attributes.describeProblems());
+        }
+        if (!attributes.policy().enabled()) {
+            return Optional.of(disabled(clientId));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The rules on an OBO refresh token's bindings, after Keycloak verified the token itself: each administrator
+     * decision since the exchange (a logout, a disabled user or client, a not-before revocation) refuses it.
+     */
+    public static Optional<Denial> checkRefresh(RefreshFacts facts) {
+        if (!facts.recorded()) {
+            return refusedRefresh("refresh_token_outdated", "The refresh token was issued by an earlier version of "
+                    + "the on-behalf-of extension; exchange the user's token again");
+        }
+        if (!facts.issuedToRequester()) {
+            return refusedRefresh("refresh_token_client_mismatch", "The refresh token was not issued to this client");
+        }
+        if (!facts.afterClientNotBefore()) {
+            return refusedRefresh("refresh_token_stale", "The refresh token was issued before the client's "
+                    + "not-before revocation");
+        }
+        if (!facts.sessionActive()) {
+            return refusedRefresh("session_inactive", "The user session of the refresh token is not active "
+                    + "(logged out or expired)");
+        }
+        if (!facts.userValid()) {
+            return refusedRefresh("user_invalid", "The user of the refresh token is disabled or no longer exists");
+        }
+        if (!facts.subjectClientValid()) {
+            return refusedRefresh("issuing_client_invalid", "The client the user's token was issued to ('"
+                    + facts.subjectIssuedFor() + "') is unknown or disabled");
+        }
+        if (!facts.subjectClientSessionActive()) {
+            return refusedRefresh("subject_client_session_ended", "The user's session at client '"
+                    + facts.subjectIssuedFor() + "', which the exchanged token came from, has ended");
+        }
+        return Optional.empty();
+    }
+
+    /** A second use of an OBO refresh token where the realm revokes refresh tokens on use. */
+    public static Denial refreshTokenReused() {
+        return Denial.of(OAuthError.INVALID_GRANT, "refresh_token_reused", "The refresh token was already used, "
+                + "and this realm revokes refresh tokens on use");
+    }
+
     /** Rules that need no subject token: run before the token is even verified. */
     public static Optional<Denial> checkRequest(ExchangeRequest request) {
         if (!request.subjectTokenPresent()) {
@@ -114,8 +173,7 @@ public final class OboPolicyEngine {
         String requester = request.requester();
         OAuthError subjectError = request.form().subjectTokenError();
         if (!policy.enabled()) {
-            throw denied(UNAUTHORIZED_CLIENT, "obo_disabled",
-                    "Client '" + requester + "' is not enabled for on-behalf-of exchange");
+            throw new OboDeniedException(disabled(requester));
         }
         if (!subject.audience().contains(requester)) {
             throw denied(subjectError, "not_issued_for_requester",
@@ -293,6 +351,15 @@ public final class OboPolicyEngine {
         } catch (URISyntaxException e) {
             return false;
         }
+    }
+
+    private static Denial disabled(String clientId) {
+        return Denial.of(UNAUTHORIZED_CLIENT, "obo_disabled",
+                "Client '" + clientId + "' is not enabled for on-behalf-of exchange");
+    }
+
+    private static Optional<Denial> refusedRefresh(String reason, String description) {
+        return deny(OAuthError.INVALID_GRANT, reason, description);
     }
 
     private static Optional<Denial> deny(OAuthError error, String reason, String description) {

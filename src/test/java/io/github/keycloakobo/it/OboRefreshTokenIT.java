@@ -227,8 +227,8 @@ class OboRefreshTokenIT extends AbstractOboIT {
             deny.putArray("denied-audiences").add("inventory-api");
             assertEquals(204, policies.putProfiles(ClientPolicies.profile("obo-short",
                     ClientPolicies.oboExecutor(deny))).status());
-            assertRefused(oauth.refresh(REPORTS, refreshed.field("refresh_token")),
-                    "Target client 'inventory-api' is denied for on-behalf-of exchange in this realm");
+            assertRefused(oauth.refresh(REPORTS, refreshed.field("refresh_token")), "Target client 'inventory-api' is "
+                    + "denied for on-behalf-of exchange by client policy 'obo-short-policy' (profile 'obo-short')");
         } finally {
             policies.clearPolicies();
         }
@@ -408,8 +408,8 @@ class OboRefreshTokenIT extends AbstractOboIT {
         assertEquals(204, Http.putJson(admin.realmUrl(realmName()) + "/client-policies/policies", admin.token(),
                 Json.write(body)).status());
         try {
-            assertRefused(oauth.refresh(REPORTS, r.field("refresh_token")),
-                    "Target client 'inventory-api' is denied for on-behalf-of exchange in this realm");
+            assertRefused(oauth.refresh(REPORTS, r.field("refresh_token")), "Target client 'inventory-api' is "
+                    + "denied for on-behalf-of exchange by client policy 'exchange-only' (profile 'obo-deny')");
         } finally {
             policies.clearPolicies();
         }

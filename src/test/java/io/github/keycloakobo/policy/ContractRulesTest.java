@@ -89,9 +89,9 @@ class ContractRulesTest {
         assertEquals("refresh_tokens_switched_off", deny.denial().reason());
         assertEquals(OAuthError.INVALID_REQUEST, deny.denial().error());
         assertTrue(deny.denial().description().contains("'Use refresh tokens' switched off"));
-        assertEquals(false, OboClientPolicy.fromAttributes("c", Map.of("use.refresh.tokens", "false")::get)
+        assertEquals(false, OboClientAttributes.read(Map.of("use.refresh.tokens", "false")::get).policy()
                 .refreshTokensEnabled());
-        assertEquals(true, OboClientPolicy.fromAttributes("c", Map.<String, String>of()::get).refreshTokensEnabled());
+        assertEquals(true, OboClientAttributes.read(Map.<String, String>of()::get).policy().refreshTokensEnabled());
     }
 
     @Test

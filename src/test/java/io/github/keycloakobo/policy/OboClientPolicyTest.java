@@ -34,7 +34,17 @@ class OboClientPolicyTest {
         for (int i = 0; i < nameValuePairs.length; i += 2) {
             attributes.put(nameValuePairs[i], nameValuePairs[i + 1]);
         }
-        return OboClientPolicy.fromAttributes(CLIENT, attributes::get);
+        return policy(attributes);
+    }
+
+    /** The policy the attributes describe, or the refusal of the source rules as an exception. */
+    static OboClientPolicy policy(Map<String, String> attributes) {
+        OboClientAttributes read = OboClientAttributes.read(attributes::get);
+        OboPolicyEngine.checkSource(CLIENT, false, read).filter(d -> !d.reason().equals("obo_disabled"))
+                .ifPresent(denial -> {
+                    throw new OboDeniedException(denial);
+                });
+        return read.policy();
     }
 
     @Test
@@ -67,7 +77,7 @@ class OboClientPolicyTest {
     void notSetOrFalseLeavesTheClientToKeycloak(String value) {
         Map<String, String> attributes = new HashMap<>();
         attributes.put(ENABLED, value);
-        assertFalse(OboClientPolicy.fromAttributes(CLIENT, attributes::get).enabled());
+        assertFalse(policy(attributes).enabled());
         assertFalse(OboClientAttributes.claimsExchange(attributes::get));
     }
 
@@ -81,7 +91,7 @@ class OboClientPolicyTest {
         Map<String, String> attributes = Map.of(ENABLED, value, AUDIENCES, "api-b");
         assertTrue(OboClientAttributes.claimsExchange(attributes::get));
         OboDeniedException e = assertThrows(OboDeniedException.class,
-                () -> OboClientPolicy.fromAttributes(CLIENT, attributes::get));
+                () -> policy(attributes));
         assertEquals("obo_policy_misconfigured", e.denial().reason());
         assertTrue(e.denial().description().contains(ENABLED + " is '"), e.denial().description());
     }

@@ -297,6 +297,95 @@ class OboPolicyEngineTest {
         }
     }
 
+    // ---- the source client and the refresh token's bindings ------------------------------------------------------
+
+    /** The rules on the requesting client, before anything else (design.md section 4). */
+    @Nested
+    class SourceClient {
+
+        Optional<Denial> check(boolean publicClient, String... attributes) {
+            Map<String, String> map = new HashMap<>();
+            for (int i = 0; i < attributes.length; i += 2) {
+                map.put(attributes[i], attributes[i + 1]);
+            }
+            return OboPolicyEngine.checkSource(ME, publicClient, OboClientAttributes.read(map::get));
+        }
+
+        @Test
+        void aConfidentialEnabledClientPasses() {
+            assertEquals(Optional.empty(), check(false, OboClientPolicy.ENABLED, "true"));
+        }
+
+        @Test
+        void aPublicClientIsInvalidClientWhateverItsAttributes() {
+            Denial d = check(true, OboClientPolicy.ENABLED, "yes").orElseThrow();
+            assertEquals(OAuthError.INVALID_CLIENT, d.error());
+            assertEquals("public_client", d.reason());
+        }
+
+        @Test
+        void malformedAttributesAreNamedBeforeTheSwitchIsRead() {
+            Denial d = check(false, OboClientPolicy.ENABLED, "True", OboClientPolicy.MAX_HOPS, "0").orElseThrow();
+            assertEquals(UNAUTHORIZED_CLIENT, d.error());
+            assertEquals(OboClientPolicy.MISCONFIGURED, d.reason());
+            assertEquals("The OBO policy of client 'api-a' is misconfigured: obo.enabled is 'True', not true or "
+                    + "false; obo.max-hops is '0', not a whole number of at least 1", d.description());
+        }
+
+        @Test
+        void aClientNotEnabledIsUnauthorizedClient() {
+            for (String[] attributes : new String[][] {{}, {OboClientPolicy.ENABLED, "false"},
+                    {OboClientPolicy.ENABLED, ""}}) {
+                Denial d = check(false, attributes).orElseThrow();
+                assertEquals("obo_disabled", d.reason());
+                assertEquals("Client 'api-a' is not enabled for on-behalf-of exchange", d.description());
+            }
+        }
+    }
+
+    /** Every binding of an OBO refresh token that an administrator can end refuses it, each with its own reason. */
+    @Nested
+    class RefreshBindings {
+
+        final boolean[] facts = {true, true, true, true, true, true, true};
+        final String[] reasons = {"refresh_token_outdated", "refresh_token_client_mismatch", "refresh_token_stale",
+            "session_inactive", "user_invalid", "issuing_client_invalid", "subject_client_session_ended"};
+
+        Optional<Denial> check() {
+            return OboPolicyEngine.checkRefresh(new RefreshFacts(facts[0], facts[1], facts[2], facts[3], facts[4],
+                    "web-app", facts[5], facts[6]));
+        }
+
+        @Test
+        void allBindingsHeldPasses() {
+            assertEquals(Optional.empty(), check());
+        }
+
+        @Test
+        void eachBrokenBindingRefusesWithItsReasonAsInvalidGrant() {
+            for (int i = 0; i < facts.length; i++) {
+                java.util.Arrays.fill(facts, true);
+                facts[i] = false;
+                Denial d = check().orElseThrow();
+                assertEquals(INVALID_GRANT, d.error(), reasons[i]);
+                assertEquals(reasons[i], d.reason());
+            }
+        }
+
+        @Test
+        void theFirstBrokenBindingDecides() {
+            facts[3] = false;
+            facts[5] = false;
+            assertEquals("session_inactive", check().orElseThrow().reason());
+        }
+
+        @Test
+        void theSubjectClientIsNamed() {
+            facts[5] = false;
+            assertTrue(check().orElseThrow().description().contains("'web-app'"));
+        }
+    }
+
     // ---- which realm policy refused -------------------------------------------------------------------------------
 
     /** A refusal by a realm ceiling names the client policy and profile it comes from (design.md section 6). */
