@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import io.github.keycloakobo.policy.Decision;
 import io.github.keycloakobo.policy.ExchangeRequest;
+import io.github.keycloakobo.policy.OboClientAttributes;
 import io.github.keycloakobo.policy.OboClientPolicy;
 import io.github.keycloakobo.policy.OboPolicyEngine;
 import io.github.keycloakobo.policy.RealmCeilings;
@@ -30,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The pure OBO decision, as the exchange runs it once per request: reading the source client's {@code obo.*}
- * attributes ({@link OboClientPolicy#fromAttributes}), the request checks, and {@link OboPolicyEngine#decide}.
+ * attributes ({@link OboClientAttributes#read} and {@link OboPolicyEngine#checkSource}), the request checks, and
+ * {@link OboPolicyEngine#decide}.
  * The inputs mirror the load benchmark's realm (one target, the default client scopes of a Keycloak client).
  * Short runs on purpose (1 fork, 1 s iterations): see bench/README.md.
  */
@@ -71,7 +73,7 @@ public class PolicyBenchmark {
             Set.of("source-obo", "source-std", "target-api", "account"), Set.of("openid", "profile", "email"),
             List.of(), false, false, NOW + 3600);
 
-    final OboClientPolicy policy = OboClientPolicy.fromAttributes("source-obo", attributes::get);
+    final OboClientPolicy policy = sourcePolicy(attributes);
 
     final Map<String, Optional<Target>> targetMap = Map.of(
             "target-api", Optional.of(new Target("target-api", true, Set.of("https://target.example.com/api"))));
@@ -91,14 +93,23 @@ public class PolicyBenchmark {
             new SourceScope("phone", false, true),
             new SourceScope("openid", false, true));
 
-    @Benchmark
-    public OboClientPolicy fromAttributes() {
-        return OboClientPolicy.fromAttributes("source-obo", attributes::get);
+    /** What the exchange does with the source client's attributes: read them once, check the source rules. */
+    static OboClientPolicy sourcePolicy(Map<String, String> attributes) {
+        OboClientAttributes read = OboClientAttributes.read(attributes::get);
+        if (OboPolicyEngine.checkSource("source-obo", false, read).isPresent()) {
+            throw new IllegalStateException("source refused");
+        }
+        return read.policy();
     }
 
     @Benchmark
-    public OboClientPolicy fromAttributesAllSet() {
-        return OboClientPolicy.fromAttributes("source-obo", fullAttributes::get);
+    public OboClientPolicy sourcePolicy() {
+        return sourcePolicy(attributes);
+    }
+
+    @Benchmark
+    public OboClientPolicy sourcePolicyAllSet() {
+        return sourcePolicy(fullAttributes);
     }
 
     @Benchmark
@@ -115,7 +126,7 @@ public class PolicyBenchmark {
     /** Everything the pure side does per exchange: parse the attributes, check the request, decide. */
     @Benchmark
     public Decision policyPerExchange() {
-        OboClientPolicy p = OboClientPolicy.fromAttributes("source-obo", attributes::get);
+        OboClientPolicy p = sourcePolicy(attributes);
         if (OboPolicyEngine.checkRequest(request).isPresent()) {
             throw new IllegalStateException("request refused");
         }
