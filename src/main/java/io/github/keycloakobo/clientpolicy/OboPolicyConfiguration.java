@@ -11,7 +11,7 @@ import java.util.Set;
 
 import io.github.keycloakobo.policy.RealmCeiling;
 import io.github.keycloakobo.policy.RealmCeilings;
-import io.github.keycloakobo.policy.Words;
+import io.github.keycloakobo.policy.SpaceSeparated;
 
 /**
  * The configuration of one {@code obo-policy} executor, read from its JSON configuration (as Keycloak hands it over:
@@ -112,7 +112,7 @@ public final class OboPolicyConfiguration {
         }
         Set<String> out = new LinkedHashSet<>();
         if (value instanceof String s) {
-            out.addAll(Words.split(s));
+            out.addAll(SpaceSeparated.split(s));
         } else if (value instanceof List<?> list) {
             for (Object item : list) {
                 if (item == null) {
@@ -122,7 +122,7 @@ public final class OboPolicyConfiguration {
                     problems.add(key + " must list names as strings, got '" + abbreviate(String.valueOf(item)) + "'");
                     return Collections.emptySet();
                 }
-                out.addAll(Words.split(s));
+                out.addAll(SpaceSeparated.split(s));
             }
         } else {
             problems.add(key + " must be a list of names or a space-separated string, got '"

@@ -29,7 +29,7 @@ import org.keycloak.services.clientpolicy.executor.ClientPolicyExecutorProvider;
 public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicyExecutor.Configuration> {
 
     /**
-     * The session attribute the exchange core reads ({@code OnBehalfOfExchange.REALM_CEILINGS_ATTRIBUTE}; a unit test
+     * The session attribute the exchange core reads ({@code OboExchangeCore.REALM_CEILINGS_ATTRIBUTE}; a unit test
      * keeps both names equal).
      */
     public static final String REALM_CEILINGS_ATTRIBUTE = "obo.realm-ceilings";

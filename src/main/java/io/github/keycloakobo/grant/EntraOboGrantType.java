@@ -65,12 +65,12 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
         setContext(context);
         event.client(client);
 
-        ExchangeCall call = new ExchangeCall(session, realm, client, event, cors, tokenManager, clientAuthAttributes,
+        TokenRequestContext call = new TokenRequestContext(session, realm, client, event, cors, tokenManager, clientAuthAttributes,
                 null);
         ExchangeRequest request;
         String assertion = formParams.getFirst(OAuth2Constants.ASSERTION);
         try {
-            OboClientPolicy policy = OnBehalfOfExchange.sourcePolicy(client);
+            OboClientPolicy policy = OboExchangeCore.sourcePolicy(client);
             EntraScopes scopes = EntraScopes.parse(formParams.getFirst(OAuth2Constants.SCOPE));
             // MSAL always adds offline_access: as in Entra, a refresh token comes only where the client may have one
             boolean refresh = scopes.offlineAccess() && policy.refreshTokenAllowed() && policy.refreshTokensEnabled();
@@ -80,16 +80,16 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
                     scopes.audiences(), scopes.resources(), scopes.scopes(),
                     refresh ? TokenTypes.REFRESH_TOKEN : TokenTypes.ACCESS_TOKEN);
             // malformed requests are refused before the client policies run (some executors fail on them)
-            OnBehalfOfExchange.precheck(client, request);
-            TokenExchangeContext exchange = OnBehalfOfExchange.equivalentExchange(call, clientConnection, headers,
+            OboExchangeCore.precheck(client, request);
+            TokenExchangeContext exchange = OboExchangeCore.equivalentExchange(call, clientConnection, headers,
                     assertion, scopes.audiences(), scopes.resources(), scopes.scopes());
-            OnBehalfOfExchange.triggerClientPolicies(session, event, cors, new TokenExchangeRequestContext(exchange));
+            OboExchangeCore.triggerClientPolicies(session, event, cors, new TokenExchangeRequestContext(exchange));
             call = call.withRestrictedScopes(KeycloakApi.get().restrictedScopes(exchange));
         } catch (OboDeniedException e) {
-            event.detail(OnBehalfOfExchange.DETAIL_REQUEST_FORM, RequestForm.JWT_BEARER_OBO.auditName());
-            throw OnBehalfOfExchange.refuse(event, cors, client, e.denial());
+            event.detail(OboExchangeCore.DETAIL_REQUEST_FORM, RequestForm.JWT_BEARER_OBO.auditName());
+            throw OboExchangeCore.refuse(event, cors, client, e.denial());
         }
-        return OnBehalfOfExchange.exchange(call, request, assertion);
+        return OboExchangeCore.exchange(call, request, assertion);
     }
 
     /** Only {@code requested_token_use=on_behalf_of} is this extension's; every other request is Keycloak's. */

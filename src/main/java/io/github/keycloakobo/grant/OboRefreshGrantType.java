@@ -67,9 +67,9 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
         }
         setContext(context);
         event.client(client);
-        ExchangeCall call = new ExchangeCall(session, realm, client, event, cors, tokenManager, clientAuthAttributes, null);
-        return OnBehalfOfExchange.guarded(call, RequestForm.REFRESH, () -> {
-            OboClientPolicy policy = OnBehalfOfExchange.sourcePolicy(client);
+        TokenRequestContext call = new TokenRequestContext(session, realm, client, event, cors, tokenManager, clientAuthAttributes, null);
+        return OboExchangeCore.guarded(call, RequestForm.REFRESH, () -> {
+            OboClientPolicy policy = OboExchangeCore.sourcePolicy(client);
             RefreshToken refreshToken = verified(encoded);
             Optional<RecordedGrant> recorded =
                     RecordedGrant.fromClaim(refreshToken.getOtherClaims().get(RecordedGrant.CLAIM));
@@ -101,18 +101,18 @@ public class OboRefreshGrantType extends OAuth2GrantTypeBase {
             event.detail(Details.REFRESH_TOKEN_TYPE, refreshToken.getType());
 
             // Keycloak's refresh policies, and the realm's policies on token exchange as for the exchange itself
-            OnBehalfOfExchange.triggerClientPolicies(session, event, cors,
+            OboExchangeCore.triggerClientPolicies(session, event, cors,
                     KeycloakApi.get().refreshPolicyContext(formParams, client, getRequestedScopes()));
-            TokenExchangeContext exchange = OnBehalfOfExchange.equivalentExchange(call, clientConnection, headers,
+            TokenExchangeContext exchange = OboExchangeCore.equivalentExchange(call, clientConnection, headers,
                     encoded, grant.audiences(), List.of(), grant.requestedScopes());
-            OnBehalfOfExchange.triggerClientPolicies(session, event, cors, new TokenExchangeRequestContext(exchange));
+            OboExchangeCore.triggerClientPolicies(session, event, cors, new TokenExchangeRequestContext(exchange));
 
             if (realm.isRevokeRefreshToken() && !firstUse(refreshToken)) {
                 throw new OboDeniedException(OboPolicyEngine.refreshTokenReused());
             }
             OboSubject subject = new OboSubject(user, userSession, issuedFor,
                     grant.subject(refreshToken.getId(), refreshToken.getExp()), grant.subjectClientSession());
-            return OnBehalfOfExchange.decideAndIssue(call.withRestrictedScopes(KeycloakApi.get().restrictedScopes(exchange)),
+            return OboExchangeCore.decideAndIssue(call.withRestrictedScopes(KeycloakApi.get().restrictedScopes(exchange)),
                     grant.refreshRequest(), subject, policy);
         });
     }

@@ -12,7 +12,7 @@ import io.github.keycloakobo.policy.ExchangeRequest;
 import io.github.keycloakobo.policy.OboClientAttributes;
 import io.github.keycloakobo.policy.OboDeniedException;
 import io.github.keycloakobo.policy.RequestForm;
-import io.github.keycloakobo.policy.Words;
+import io.github.keycloakobo.policy.SpaceSeparated;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.TokenExchangeProvider;
@@ -40,20 +40,20 @@ public class OboTokenExchangeProvider implements TokenExchangeProvider {
             return false;
         }
         try {
-            OnBehalfOfExchange.precheck(context.getClient(), request(context));
+            OboExchangeCore.precheck(context.getClient(), request(context));
         } catch (OboDeniedException e) {
-            context.getEvent().detail(OnBehalfOfExchange.DETAIL_REQUEST_FORM, RequestForm.TOKEN_EXCHANGE.auditName());
-            throw OnBehalfOfExchange.refuse(context.getEvent(), context.getCors(), context.getClient(), e.denial());
+            context.getEvent().detail(OboExchangeCore.DETAIL_REQUEST_FORM, RequestForm.TOKEN_EXCHANGE.auditName());
+            throw OboExchangeCore.refuse(context.getEvent(), context.getCors(), context.getClient(), e.denial());
         }
         return true;
     }
 
     @Override
     public Response exchange(TokenExchangeContext context) {
-        ExchangeCall call = new ExchangeCall(context.getSession(), context.getRealm(), context.getClient(),
+        TokenRequestContext call = new TokenRequestContext(context.getSession(), context.getRealm(), context.getClient(),
                 context.getEvent(), context.getCors(), (TokenManager) context.getTokenManager(),
                 context.getClientAuthAttributes(), KeycloakApi.get().restrictedScopes(context));
-        return OnBehalfOfExchange.exchange(call, request(context), context.getParams().getSubjectToken());
+        return OboExchangeCore.exchange(call, request(context), context.getParams().getSubjectToken());
     }
 
     private static ExchangeRequest request(TokenExchangeContext context) {
@@ -61,7 +61,7 @@ public class OboTokenExchangeProvider implements TokenExchangeProvider {
         return new ExchangeRequest(RequestForm.TOKEN_EXCHANGE, context.getClient().getClientId(),
                 present(params.getSubjectToken()), params.getSubjectTokenType(),
                 forbiddenParameters(context.getFormParams()),
-                orEmpty(params.getAudience()), orEmpty(params.getResource()), Words.split(params.getScope()),
+                orEmpty(params.getAudience()), orEmpty(params.getResource()), SpaceSeparated.split(params.getScope()),
                 params.getRequestedTokenType());
     }
 

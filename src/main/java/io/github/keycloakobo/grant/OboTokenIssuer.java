@@ -45,7 +45,7 @@ final class OboTokenIssuer {
     private OboTokenIssuer() {
     }
 
-    static AccessTokenResponse issue(ExchangeCall call, OboSubject subject, Decision.Allow allow,
+    static AccessTokenResponse issue(TokenRequestContext call, OboSubject subject, Decision.Allow allow,
                                      List<ClientModel> targets) {
         KeycloakSession session = call.session();
         RealmModel realm = call.realm();

@@ -8,7 +8,7 @@ import java.util.Set;
 import io.github.keycloakobo.policy.OAuthError;
 import io.github.keycloakobo.policy.OboDeniedException;
 import io.github.keycloakobo.policy.SubjectFacts;
-import io.github.keycloakobo.policy.Words;
+import io.github.keycloakobo.policy.SpaceSeparated;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.TokenVerifier;
 import org.keycloak.common.VerificationException;
@@ -168,7 +168,7 @@ final class SubjectTokenVerifier {
         Set<String> aud = audience == null ? Set.of() : new HashSet<>(List.of(audience));
         // Keycloak encodes the grant that minted an access token in its id; any token exchange is one hop at least
         boolean mintedByExchange = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(context.getGrantType());
-        return new SubjectFacts(token.getId(), token.getIssuedFor(), aud, Words.split(token.getScope()),
+        return new SubjectFacts(token.getId(), token.getIssuedFor(), aud, SpaceSeparated.split(token.getScope()),
                 oboPath(other.get(OboClaims.OBO_PATH)), delegation,
                 token.getConfirmation() != null || TokenUtil.TOKEN_TYPE_DPOP.equalsIgnoreCase(token.getType()),
                 token.getExp(), mintedByExchange);

@@ -43,7 +43,7 @@ public record EntraScopes(String audience, String resource, Set<String> scopes, 
         String target = null;
         Set<String> scopes = new LinkedHashSet<>();
         boolean offline = false;
-        for (String item : Words.split(scopeParameter)) {
+        for (String item : SpaceSeparated.split(scopeParameter)) {
             int slash = item.lastIndexOf('/');
             if (slash < 0) {
                 if (item.equals(OFFLINE_ACCESS)) {

@@ -53,8 +53,8 @@ public record OboClientAttributes(Optional<Boolean> enabled, Set<String> audienc
         String scopes = attributes.apply(OboClientPolicy.SCOPES);
         return new OboClientAttributes(
                 bool(attributes, OboClientPolicy.ENABLED, problems),
-                Words.split(attributes.apply(OboClientPolicy.AUDIENCES)),
-                scopes == null || scopes.isBlank() ? Optional.empty() : Optional.of(Words.split(scopes)),
+                SpaceSeparated.split(attributes.apply(OboClientPolicy.AUDIENCES)),
+                scopes == null || scopes.isBlank() ? Optional.empty() : Optional.of(SpaceSeparated.split(scopes)),
                 wholeNumber(attributes, OboClientPolicy.MAX_HOPS, problems),
                 wholeNumber(attributes, OboClientPolicy.TOKEN_LIFETIME, problems),
                 bool(attributes, OboClientPolicy.REFRESH_TOKEN, problems),

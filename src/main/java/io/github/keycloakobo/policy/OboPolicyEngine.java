@@ -142,7 +142,7 @@ public final class OboPolicyEngine {
             }
             List<String> path = new ArrayList<>(subject.oboPath());
             path.add(request.requester());
-            return new Decision.Allow(audiences, restrictedScopes, Words.join(request.scopes()), notAfter, path,
+            return new Decision.Allow(audiences, restrictedScopes, SpaceSeparated.join(request.scopes()), notAfter, path,
                     refresh);
         } catch (OboDeniedException e) {
             return new Decision.Deny(request.form().answer(e.denial()));

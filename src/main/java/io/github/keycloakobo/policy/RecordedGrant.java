@@ -51,7 +51,7 @@ public record RecordedGrant(List<String> oboPath, List<String> audiences, Set<St
     /** The record of an allowed exchange (or refresh) by the source client with internal id {@code sourceClient}. */
     public static RecordedGrant of(Decision.Allow allow, SubjectFacts subject, boolean subjectClientSession,
                                    String sourceClient) {
-        return new RecordedGrant(allow.oboPath(), allow.audiences(), Words.split(allow.scopeParameter()),
+        return new RecordedGrant(allow.oboPath(), allow.audiences(), SpaceSeparated.split(allow.scopeParameter()),
                 subject.scopes(), subject.issuedFor(), subjectClientSession, sourceClient);
     }
 
@@ -60,8 +60,8 @@ public record RecordedGrant(List<String> oboPath, List<String> audiences, Set<St
         Map<String, Object> claim = new LinkedHashMap<>();
         claim.put(PATH, oboPath);
         claim.put(AUDIENCES, audiences);
-        claim.put(REQUESTED_SCOPE, Words.join(requestedScopes));
-        claim.put(SUBJECT_SCOPE, Words.join(subjectScopes));
+        claim.put(REQUESTED_SCOPE, SpaceSeparated.join(requestedScopes));
+        claim.put(SUBJECT_SCOPE, SpaceSeparated.join(subjectScopes));
         claim.put(SUBJECT_AZP, subjectIssuedFor);
         claim.put(SUBJECT_CLIENT_SESSION, subjectClientSession);
         claim.put(SOURCE_CLIENT, sourceClient);
@@ -86,8 +86,8 @@ public record RecordedGrant(List<String> oboPath, List<String> audiences, Set<St
                 || !(map.get(SOURCE_CLIENT) instanceof String source) || source.isBlank()) {
             return Optional.empty();
         }
-        return Optional.of(new RecordedGrant(path.get(), audiences.get(), Words.split(requested),
-                Words.split(subjectScope), azp, clientSession, source));
+        return Optional.of(new RecordedGrant(path.get(), audiences.get(), SpaceSeparated.split(requested),
+                SpaceSeparated.split(subjectScope), azp, clientSession, source));
     }
 
     /** The client that made the exchange (and alone may refresh it). */

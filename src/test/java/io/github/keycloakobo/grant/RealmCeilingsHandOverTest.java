@@ -10,6 +10,6 @@ class RealmCeilingsHandOverTest {
 
     @Test
     void executorWritesTheAttributeTheExchangeReads() {
-        assertEquals(OnBehalfOfExchange.REALM_CEILINGS_ATTRIBUTE, OboPolicyExecutor.REALM_CEILINGS_ATTRIBUTE);
+        assertEquals(OboExchangeCore.REALM_CEILINGS_ATTRIBUTE, OboPolicyExecutor.REALM_CEILINGS_ATTRIBUTE);
     }
 }

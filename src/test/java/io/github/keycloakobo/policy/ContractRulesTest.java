@@ -34,7 +34,7 @@ class ContractRulesTest {
     }
 
     OboClientPolicy policy(String audiences) {
-        return new OboClientPolicy(true, Words.split(audiences), Optional.empty(), 1, OptionalInt.empty(), true, true);
+        return new OboClientPolicy(true, SpaceSeparated.split(audiences), Optional.empty(), 1, OptionalInt.empty(), true, true);
     }
 
     Decision decide(ExchangeRequest request, SubjectFacts subject, OboClientPolicy policy, RealmCeilings ceilings) {

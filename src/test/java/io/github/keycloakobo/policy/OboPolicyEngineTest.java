@@ -650,7 +650,7 @@ class OboPolicyEngineTest {
             policy.scopes("openid", "profile", "email", "orders.read");
             request.scope("openid").scope("orders.read");
             Decision.Allow allow = allowed();
-            assertEquals(Set.of("openid", "orders.read"), Words.split(allow.scopeParameter()));
+            assertEquals(Set.of("openid", "orders.read"), SpaceSeparated.split(allow.scopeParameter()));
             assertTrue(allow.restrictedScopes().containsAll(Set.of("openid", "orders.read")), allow::toString);
         }
 

@@ -31,7 +31,7 @@ class RefreshDecisionTest {
     final Function<String, Optional<Target>> lookup = id -> Optional.ofNullable(targets.get(id));
 
     OboClientPolicy policy(String audiences, boolean refreshTokens) {
-        return new OboClientPolicy(true, Words.split(audiences), Optional.empty(), 1, OptionalInt.empty(),
+        return new OboClientPolicy(true, SpaceSeparated.split(audiences), Optional.empty(), 1, OptionalInt.empty(),
                 refreshTokens, true);
     }
 

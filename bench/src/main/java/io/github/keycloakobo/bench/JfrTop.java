@@ -34,8 +34,8 @@ public final class JfrTop {
         PARTS.put("OBO: subject token verification", List.of("keycloakobo.grant.SubjectTokenVerifier.verify"));
         PARTS.put("built-in: subject token verification", List.of("AuthenticationManager.verifyIdentityToken"));
         PARTS.put("OBO: policy (pure)", List.of("keycloakobo.policy."));
-        PARTS.put("OBO: source scopes / targets lookup", List.of("OnBehalfOfExchange.sourceScopes",
-                "OnBehalfOfExchange.findTarget"));
+        PARTS.put("OBO: source scopes / targets lookup", List.of("OboExchangeCore.sourceScopes",
+                "OboExchangeCore.findTarget"));
         PARTS.put("authentication session create/remove", List.of("AuthenticationSessionManager.",
                 "RootAuthenticationSessionAdapter.", "createAuthenticationSession"));
         PARTS.put("transient user session copy", List.of("UserSessionUtil.createTransientUserSession"));
@@ -76,7 +76,7 @@ public final class JfrTop {
                 "OboTokenIssuer.sessionFor", "OboTokenIssuer.transientCopy", "PersistentUserSessionProvider.createClientSession",
                 "DefaultClientSessionContext.", "TokenManager.getRequestedClientScopes"));
         BUCKETS.put("exchange logic (policy, client scopes, targets, events)", List.of(
-                "keycloakobo.grant.OnBehalfOfExchange.", "keycloakobo.policy.",
+                "keycloakobo.grant.OboExchangeCore.", "keycloakobo.policy.",
                 "StandardTokenExchangeProvider.", "AbstractTokenExchangeProvider."));
         BUCKETS.put("grant dispatch + client policies", List.of("TokenExchangeGrantType.process"));
         BUCKETS.put("token endpoint: client auth, form sanitizing, checks", List.of(
@@ -89,7 +89,7 @@ public final class JfrTop {
     /** Methods whose direct callees are listed (a one-level call tree), when they appear in the samples. */
     static final List<String> FOCUS = List.of(
             "org.keycloak.protocol.oidc.endpoints.TokenEndpoint.processGrantRequest",
-            "io.github.keycloakobo.grant.OnBehalfOfExchange.allowOrThrow",
+            "io.github.keycloakobo.grant.OboExchangeCore.allowOrThrow",
             "io.github.keycloakobo.grant.SubjectTokenVerifier.verify",
             "io.github.keycloakobo.grant.OboTokenIssuer.issue",
             "org.keycloak.protocol.oidc.tokenexchange.StandardTokenExchangeProvider.tokenExchange",

@@ -33,7 +33,7 @@ import io.github.keycloakobo.policy.RequestForm;
 import io.github.keycloakobo.policy.SourceScope;
 import io.github.keycloakobo.policy.Target;
 import io.github.keycloakobo.policy.TokenTypes;
-import io.github.keycloakobo.policy.Words;
+import io.github.keycloakobo.policy.SpaceSeparated;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.common.ClientConnection;
@@ -53,9 +53,11 @@ import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.cors.Cors;
 
 /**
- * The OBO core shared by both request forms: check the request, verify the subject token, decide, issue, audit.
+ * The OBO core behind every entry point: the RFC 8693 form ({@link OboTokenExchangeProvider}), the Entra form
+ * ({@link EntraOboGrantType}) and the refresh ({@link OboRefreshGrantType}) hand their request to it to check it,
+ * verify the subject token, decide, issue and audit.
  */
-final class OnBehalfOfExchange {
+final class OboExchangeCore {
 
     /** Session attribute through which the realm's client-policy executor hands its ceilings to the exchange. */
     static final String REALM_CEILINGS_ATTRIBUTE = "obo.realm-ceilings";
@@ -66,24 +68,24 @@ final class OnBehalfOfExchange {
     static final String DETAIL_RESOURCE = "resource";
     static final String SERVER_ERROR = "server_error";
 
-    private static final Logger LOG = Logger.getLogger(OnBehalfOfExchange.class);
+    private static final Logger LOG = Logger.getLogger(OboExchangeCore.class);
     private static final Set<String> REPORTED_MISCONFIGURATIONS = ConcurrentHashMap.newKeySet();
 
-    private OnBehalfOfExchange() {
+    private OboExchangeCore() {
     }
 
     /** An exchange in either request form: check the request, verify the subject token, decide, issue. */
-    static Response exchange(ExchangeCall call, ExchangeRequest request, String subjectToken) {
+    static Response exchange(TokenRequestContext call, ExchangeRequest request, String subjectToken) {
         // what was asked for, also on a refusal; an issued token replaces audience and scope with what was granted
         EventBuilder event = call.event();
         if (!request.audiences().isEmpty()) {
-            event.detail(Details.AUDIENCE, Words.join(request.audiences()));
+            event.detail(Details.AUDIENCE, SpaceSeparated.join(request.audiences()));
         }
         if (!request.resources().isEmpty()) {
-            event.detail(DETAIL_RESOURCE, Words.join(request.resources()));
+            event.detail(DETAIL_RESOURCE, SpaceSeparated.join(request.resources()));
         }
         if (!request.scopes().isEmpty()) {
-            event.detail(Details.SCOPE, Words.join(request.scopes()));
+            event.detail(Details.SCOPE, SpaceSeparated.join(request.scopes()));
         }
         return guarded(call, request.form(), () -> {
             OboClientPolicy policy = precheck(call.client(), request);
@@ -123,7 +125,7 @@ final class OnBehalfOfExchange {
      * policies on token exchange (the {@code obo-policy} executor's ceilings among them) apply to it exactly as to an
      * exchange.
      */
-    static TokenExchangeContext equivalentExchange(ExchangeCall call, ClientConnection connection, HttpHeaders headers,
+    static TokenExchangeContext equivalentExchange(TokenRequestContext call, ClientConnection connection, HttpHeaders headers,
                                                    String subjectToken, List<String> audiences, List<String> resources,
                                                    Collection<String> scopes) {
         MultivaluedMap<String, String> equivalent = new MultivaluedHashMap<>();
@@ -135,7 +137,7 @@ final class OnBehalfOfExchange {
         audiences.forEach(a -> equivalent.add(OAuth2Constants.AUDIENCE, a));
         resources.forEach(r -> equivalent.add(OAuth2Constants.RESOURCE, r));
         if (!scopes.isEmpty()) {
-            equivalent.putSingle(OAuth2Constants.SCOPE, Words.join(new LinkedHashSet<>(scopes)));
+            equivalent.putSingle(OAuth2Constants.SCOPE, SpaceSeparated.join(new LinkedHashSet<>(scopes)));
         }
         return new TokenExchangeContext(call.session(), equivalent, call.cors(), call.realm(), call.event(),
                 call.client(), connection, headers, call.tokenManager(), call.clientAuthAttributes());
@@ -145,7 +147,7 @@ final class OnBehalfOfExchange {
      * Runs OBO work and answers each refusal as the request form wants it (with its audit event). A fault that is not
      * a refusal is the server's: {@code 500 server_error}, logged once, never a token.
      */
-    static Response guarded(ExchangeCall call, RequestForm form, Supplier<Response> work) {
+    static Response guarded(TokenRequestContext call, RequestForm form, Supplier<Response> work) {
         call.event().detail(DETAIL_REQUEST_FORM, form.auditName());
         KeycloakApi keycloak = KeycloakApi.get();
         if (!keycloak.supported()) {
@@ -173,7 +175,7 @@ final class OnBehalfOfExchange {
      * The one decision and issuance of OBO tokens, for an exchange and for every refresh: the pure decision on the
      * request and the subject's facts, then the token through {@link OboTokenIssuer}.
      */
-    static Response decideAndIssue(ExchangeCall call, ExchangeRequest request, OboSubject subject,
+    static Response decideAndIssue(TokenRequestContext call, ExchangeRequest request, OboSubject subject,
                                    OboClientPolicy policy) {
         KeycloakSession session = call.session();
         RealmModel realm = call.realm();
@@ -215,7 +217,7 @@ final class OnBehalfOfExchange {
         }
         AccessTokenResponse response = OboTokenIssuer.issue(call, subject, allow, targets);
 
-        event.detail(Details.AUDIENCE, Words.join(allow.audiences()));
+        event.detail(Details.AUDIENCE, SpaceSeparated.join(allow.audiences()));
         event.detail(Details.SCOPE, response.getScope() == null ? "" : response.getScope());
         event.detail(DETAIL_HOPS, String.valueOf(allow.hops()));
         if (request.form() != RequestForm.REFRESH) {
@@ -228,7 +230,7 @@ final class OnBehalfOfExchange {
 
     private static Target asTarget(RealmModel realm, ClientModel client) {
         return new Target(client.getClientId(), client.isEnabled(),
-                Words.split(client.getAttribute(OboClientPolicy.RESOURCE)),
+                SpaceSeparated.split(client.getAttribute(OboClientPolicy.RESOURCE)),
                 OptionalInt.of(accessTokenLifespan(realm, client)));
     }
 

@@ -10,23 +10,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class WordsTest {
+class SpaceSeparatedTest {
 
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {" ", "\t\n "})
     void nothingToSplit(String value) {
-        assertEquals(Set.of(), Words.split(value));
+        assertEquals(Set.of(), SpaceSeparated.split(value));
     }
 
     @Test
     void splitsOnRunsOfWhitespaceKeepingOrderAndDroppingRepeats() {
-        assertEquals(List.of("b", "a", "c"), List.copyOf(Words.split("  b \t a\n\nc b ")));
+        assertEquals(List.of("b", "a", "c"), List.copyOf(SpaceSeparated.split("  b \t a\n\nc b ")));
     }
 
     @Test
     void joinsWithSingleSpaces() {
-        assertEquals("a b c", Words.join(List.of("a", "b", "c")));
-        assertEquals("", Words.join(List.of()));
+        assertEquals("a b c", SpaceSeparated.join(List.of("a", "b", "c")));
+        assertEquals("", SpaceSeparated.join(List.of()));
     }
 }

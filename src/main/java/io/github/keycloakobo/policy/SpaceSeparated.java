@@ -6,11 +6,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Space-separated lists, as OAuth and the obo.* attributes write them. */
-public final class Words {
+public final class SpaceSeparated {
 
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-    private Words() {
+    private SpaceSeparated() {
     }
 
     /** The distinct words of {@code value} in their order; empty for null or blank. */
