@@ -78,6 +78,43 @@ class OboConfigurationIT extends AbstractOboIT {
         assertExchanged(oauth.exchange(Clients.ORDERS_LITE).subject(aliceToken()).send());
     }
 
+    /**
+     * A realm policy that selects OBO clients by {@code obo.enabled=true} (Keycloak compares attribute values exactly)
+     * applies its ceilings to every client the extension serves: a client whose switch is {@code TRUE}, which that
+     * condition misses, is not served without them but refused as misconfigured.
+     */
+    @Test
+    void aRealmPolicySelectingByTheSwitchCoversEveryServedClient() {
+        ClientPolicies policies = new ClientPolicies(admin, realmName());
+        ObjectNode denyInventory = Json.object();
+        denyInventory.putArray("denied-audiences").add("inventory-api");
+        assertEquals(204, policies.putProfiles(ClientPolicies.profile("obo-by-switch",
+                ClientPolicies.oboExecutor(denyInventory))).status());
+        ObjectNode bySwitch = Json.object();
+        bySwitch.put("attributes", "[{\"key\":\"obo.enabled\",\"value\":\"true\"}]");
+        policies.putPolicy("obo-clients", "client-attributes", bySwitch, "obo-by-switch");
+        try {
+            HttpResult selected = oauth.exchange(Clients.ORDERS_LITE).subject(aliceToken()).send();
+            assertError(selected, 400, "invalid_target");
+            assertEquals("Target client 'inventory-api' is denied for on-behalf-of exchange by client policy "
+                    + "'obo-clients' (profile 'obo-by-switch')", selected.field("error_description"),
+                    selected::describe);
+
+            Map<String, String> previous = admin.setClientAttributes(realmName(), "orders-lite",
+                    Map.of("obo.enabled", "TRUE"));
+            try {
+                HttpResult missed = oauth.exchange(Clients.ORDERS_LITE).subject(aliceToken()).send();
+                assertError(missed, 400, "unauthorized_client");
+                assertTrue(missed.field("error_description").contains("obo.enabled is 'TRUE'"), missed::describe);
+            } finally {
+                admin.setClientAttributes(realmName(), "orders-lite", previous);
+            }
+        } finally {
+            policies.clearPolicies();
+            policies.putProfiles();
+        }
+    }
+
     // ---------------------------------------------------------------- the admin resource as Keycloak's client API
 
     /** A client policy that refuses client updates refuses them through the OBO admin resource too. */
