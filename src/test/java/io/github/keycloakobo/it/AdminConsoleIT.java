@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -16,6 +17,7 @@ import org.openqa.selenium.WebElement;
  * The {@code obo-policy} executor in Keycloak's real admin console, in a real (headless) chromium: log in as the
  * bootstrap admin, create a client profile, add the executor, see its labels and help texts (English and German),
  * save values, and check through the admin REST API what was stored. Screenshots go to target/admin-console/.
+ * Needs Debian's {@code chromium} and {@code chromium-driver} ({@link Browser}); fails, never skips, without them.
  */
 class AdminConsoleIT extends AbstractOboIT {
 
@@ -24,6 +26,12 @@ class AdminConsoleIT extends AbstractOboIT {
 
     private static final By POPOVER = By.cssSelector(".pf-v5-c-popover__body");
     private static final By ALERT = By.cssSelector(".pf-v5-c-alert__title");
+
+    /** Without chromium and chromedriver this class fails at once, saying what to install (never a skip). */
+    @BeforeAll
+    static void browserIsInstalled() {
+        Browser.requireInstalled();
+    }
 
     @Test
     void executorIsConfiguredInTheAdminConsole() {
