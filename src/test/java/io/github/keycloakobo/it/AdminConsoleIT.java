@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -19,6 +19,7 @@ import org.openqa.selenium.WebElement;
  * save values, and check through the admin REST API what was stored. Screenshots go to target/admin-console/.
  * Needs Debian's {@code chromium} and {@code chromium-driver} ({@link Browser}); fails, never skips, without them.
  */
+@ExtendWith(Browser.Required.class) // without the browser: fails at once, saying what to install, before any server
 class AdminConsoleIT extends AbstractOboIT {
 
     private static final String ADMIN = "admin";
@@ -26,12 +27,6 @@ class AdminConsoleIT extends AbstractOboIT {
 
     private static final By POPOVER = By.cssSelector(".pf-v5-c-popover__body");
     private static final By ALERT = By.cssSelector(".pf-v5-c-alert__title");
-
-    /** Without chromium and chromedriver this class fails at once, saying what to install (never a skip). */
-    @BeforeAll
-    static void browserIsInstalled() {
-        Browser.requireInstalled();
-    }
 
     @Test
     void executorIsConfiguredInTheAdminConsole() {

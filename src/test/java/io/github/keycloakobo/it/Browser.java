@@ -111,6 +111,17 @@ public final class Browser implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code @ExtendWith(Browser.Required.class)} on a test class that needs the browser: {@link #requireInstalled()}
+     * before anything else of the class runs (its {@code @BeforeAll} methods and the test server included).
+     */
+    public static final class Required implements org.junit.jupiter.api.extension.BeforeAllCallback {
+        @Override
+        public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) {
+            requireInstalled();
+        }
+    }
+
     public WebDriver driver() {
         return driver;
     }
