@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -16,7 +17,9 @@ import org.openqa.selenium.WebElement;
  * The {@code obo-policy} executor in Keycloak's real admin console, in a real (headless) chromium: log in as the
  * bootstrap admin, create a client profile, add the executor, see its labels and help texts (English and German),
  * save values, and check through the admin REST API what was stored. Screenshots go to target/admin-console/.
+ * Needs Debian's {@code chromium} and {@code chromium-driver} ({@link Browser}); fails, never skips, without them.
  */
+@ExtendWith(Browser.Required.class) // without the browser: fails at once, saying what to install, before any server
 class AdminConsoleIT extends AbstractOboIT {
 
     private static final String ADMIN = "admin";

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.opentest4j.AssertionFailedError;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
@@ -24,14 +25,19 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A headless Debian {@code chromium} driven through Debian's {@code /usr/bin/chromedriver} (packages {@code chromium}
- * and {@code chromium-driver}; {@code .ci/run} installs them). Both paths are given explicitly, so Selenium Manager
- * never runs and nothing is downloaded. Each browser gets a fresh profile directory, removed on {@link #close()}.
+ * and {@code chromium-driver}: the one prerequisite of the tests that Maven cannot fetch; {@code .ci/run} installs
+ * them). Both paths are given explicitly ({@code -Dobo.it.chromium}, {@code -Dobo.it.chromedriver} change them), so
+ * Selenium Manager never runs and nothing is downloaded. Without them a test that needs the browser fails (never
+ * skips) with the command that installs them. Each browser gets a fresh profile directory, removed on
+ * {@link #close()}.
  */
 public final class Browser implements AutoCloseable {
 
     public static final Path CHROMIUM = Paths.get(System.getProperty("obo.it.chromium", "/usr/bin/chromium"));
     public static final Path CHROMEDRIVER = Paths.get(System.getProperty("obo.it.chromedriver",
             "/usr/bin/chromedriver"));
+    /** What installs the browser, in every failure that a missing or broken browser causes. */
+    public static final String INSTALL = "apt-get install chromium chromium-driver";
     /** Where screenshots go (under Maven's target/). */
     public static final Path SCREENSHOTS = Paths.get("target", "admin-console").toAbsolutePath();
 
@@ -52,8 +58,7 @@ public final class Browser implements AutoCloseable {
      * chromium or chromedriver is missing: the test must not pass without a browser.
      */
     public static Browser start(String language) {
-        requireExecutable(CHROMIUM, "chromium");
-        requireExecutable(CHROMEDRIVER, "chromium-driver");
+        requireInstalled();
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         Path profile;
         try {
@@ -73,6 +78,13 @@ public final class Browser implements AutoCloseable {
                 .build();
         try {
             return new Browser(new ChromeDriver(service, options), service, profile);
+        } catch (org.openqa.selenium.WebDriverException e) {
+            service.stop();
+            deleteQuietly(profile);
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new AssertionFailedError(CHROMIUM + " did not start through " + CHROMEDRIVER + " (" + first
+                    + "): the two must be Debian's matching chromium and chromium-driver packages. (Re)install them "
+                    + "with: " + INSTALL, e);
         } catch (RuntimeException e) {
             service.stop();
             deleteQuietly(profile);
@@ -80,11 +92,33 @@ public final class Browser implements AutoCloseable {
         }
     }
 
-    private static void requireExecutable(Path path, String debianPackage) {
-        if (!Files.isExecutable(path)) {
-            throw new IllegalStateException(path + " is missing: the admin console test needs a real browser. Install "
-                    + "it with: apt-get update && apt-get install -y chromium chromium-driver (.ci/run does this; "
-                    + "package " + debianPackage + ")");
+    /**
+     * Fails (an assertion failure, not a skip) when chromium or chromedriver is not there, naming what is missing and
+     * the command that installs both. Cheap: call it before any work a test would waste without a browser.
+     */
+    public static void requireInstalled() {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        if (!Files.isExecutable(CHROMIUM)) {
+            missing.add(CHROMIUM + " (Debian package chromium)");
+        }
+        if (!Files.isExecutable(CHROMEDRIVER)) {
+            missing.add(CHROMEDRIVER + " (Debian package chromium-driver)");
+        }
+        if (!missing.isEmpty()) {
+            throw new AssertionFailedError("This test drives a real browser, and " + String.join(" and ", missing)
+                    + (missing.size() == 1 ? " is" : " are") + " missing. Install them with: " + INSTALL
+                    + " (as root; .ci/run does this), or point -Dobo.it.chromium / -Dobo.it.chromedriver at them.");
+        }
+    }
+
+    /**
+     * {@code @ExtendWith(Browser.Required.class)} on a test class that needs the browser: {@link #requireInstalled()}
+     * before anything else of the class runs (its {@code @BeforeAll} methods and the test server included).
+     */
+    public static final class Required implements org.junit.jupiter.api.extension.BeforeAllCallback {
+        @Override
+        public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) {
+            requireInstalled();
         }
     }
 

@@ -25,6 +25,11 @@ public final class Http {
         return send(request(url, bearer).GET());
     }
 
+    /** GET with an {@code Accept} of the caller's choice (a metrics endpoint, a login page), no authentication. */
+    public static HttpResult getAccepting(String url, String accept) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", accept).GET());
+    }
+
     public static HttpResult delete(String url, String bearer) {
         return send(request(url, bearer).DELETE());
     }

