@@ -41,6 +41,14 @@ public abstract class AbstractOboIT {
         return oauth.login(Clients.WEB_APP, user, user, scope);
     }
 
+    /** Waits until {@code token}'s own exp has passed (nothing to poll: only time makes a token expire). */
+    protected static void awaitExpiry(Jwt token) throws InterruptedException {
+        long left = (token.exp() + 1) * 1000 - System.currentTimeMillis();
+        if (left > 0) {
+            Thread.sleep(left);
+        }
+    }
+
     /** Alice's web-app login with {@code scope=openid}. */
     protected Tokens alice() {
         return login("alice", "openid");
@@ -50,12 +58,26 @@ public abstract class AbstractOboIT {
         return alice().accessToken();
     }
 
-    /** Asserts an OAuth error answer: status, {@code error}, a JSON body and no token. */
+    /**
+     * Asserts an OAuth error answer: status, {@code error}, a JSON body and no token. Prefer
+     * {@link #assertError(HttpResult, int, String, String)}, which also checks what the refusal says.
+     */
     protected static void assertError(HttpResult r, int status, String error) {
         assertEquals(status, r.status(), () -> "status of " + r.describe());
         assertEquals(error, r.field("error"), () -> "error of " + r.describe());
         assertFalse(r.has("access_token"), () -> "an error answer carries a token: " + r.describe());
         assertFalse(r.has("refresh_token"), () -> "an error answer carries a refresh token: " + r.describe());
+    }
+
+    /**
+     * Asserts an OAuth error answer (as {@link #assertError(HttpResult, int, String)}) whose
+     * {@code error_description} contains {@code description}: the rule that refused the request, not just any text.
+     */
+    protected static void assertError(HttpResult r, int status, String error, String description) {
+        assertError(r, status, error);
+        String actual = r.field("error_description");
+        assertTrue(actual != null && actual.contains(description),
+                () -> "error_description should contain '" + description + "': " + r.describe());
     }
 
     /**

@@ -42,16 +42,14 @@ class BuiltinExchangeIT extends AbstractOboIT {
     void standardExchangeKeepsItsOwnAudienceCheck() {
         // Keycloak's answer for an audience the client's tokens cannot carry
         HttpResult r = oauth.exchange(BUILTIN).subject(aliceToken()).audience("orders-api").send();
-        assertError(r, 400, "invalid_request");
-        assertTrue(r.field("error_description").contains("audience"), r::describe);
+        assertError(r, 400, "invalid_request", "audience");
     }
 
     @Test
     void clientWithoutAnyExchangeGetsKeycloaksRefusal() {
         HttpResult r = oauth.exchange(PLAIN).subject(aliceToken()).audience("inventory-api").send();
-        assertError(r, 400, "invalid_request");
         // Keycloak 26.7.3's own message
-        assertTrue(r.field("error_description").contains("Standard token exchange is not enabled"), r::describe);
+        assertError(r, 400, "invalid_request", "Standard token exchange is not enabled");
     }
 
     @Test
@@ -62,10 +60,11 @@ class BuiltinExchangeIT extends AbstractOboIT {
             // what Keycloak's standard exchange would accept (it ignores actor_token) the OBO provider refuses
             assertError(oauth.exchange(ORDERS).subject(aliceToken()).audience("inventory-api")
                     .param("actor_token", aliceToken()).param("actor_token_type", OAuth.ACCESS_TOKEN_TYPE).send(),
-                    400, "invalid_request");
+                    400, "invalid_request", "On-behalf-of exchange is impersonation only; remove parameter(s): "
+                            + "actor_token, actor_token_type");
             // and a refused OBO request does not fall through to it
             assertError(oauth.exchange(ORDERS).subject(aliceToken()).audience("reports-api").send(), 400,
-                    "invalid_target");
+                    "invalid_target", "Audience 'reports-api' is not an allowed target of client 'orders-api'");
             Jwt t = assertExchanged(oauth.exchange(ORDERS).subject(aliceToken()).audience("inventory-api").send());
             assertEquals(List.of("orders-api"), t.oboPath());
         } finally {

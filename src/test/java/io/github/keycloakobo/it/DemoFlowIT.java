@@ -187,6 +187,7 @@ class DemoFlowIT {
         HttpResult wrongAudience = Http.get(inventory.url() + "/stock", alice.accessToken());
         assertEquals(401, wrongAudience.status(), wrongAudience::describe);
         assertEquals("invalid_token", wrongAudience.field("error"), wrongAudience::describe);
+        assertTrue(wrongAudience.field("error_description").contains("aud claim rejected"), wrongAudience::describe);
         assertTrue(wrongAudience.header("WWW-Authenticate").orElse("").startsWith("Bearer"), wrongAudience::describe);
 
         // and the source API does not take the exchanged token either (it is not for orders-api)
@@ -202,6 +203,7 @@ class DemoFlowIT {
         HttpResult garbage = callOrders(orders, "not-a-jwt");
         assertEquals(401, garbage.status(), garbage::describe);
         assertEquals("invalid_token", garbage.field("error"), garbage::describe);
+        assertTrue(garbage.field("error_description").contains("malformed token"), garbage::describe);
     }
 
     @Test
@@ -213,6 +215,9 @@ class DemoFlowIT {
             assertEquals(403, r.status(), r::describe);
             assertEquals("token-exchange", r.field("stage"), r::describe);
             assertEquals("invalid_target", r.field("error"), r::describe);
+            // Keycloak's answer, relayed by the source
+            assertTrue(r.field("error_description").contains("Audience 'inventory-api' is not an allowed target of "
+                    + "client 'orders-api'"), r::describe);
             assertEquals(400, r.json().path("upstream_status").asInt(), r::describe);
         } finally {
             admin.setClientAttributes(REALM, "orders-api", previous);
@@ -226,6 +231,8 @@ class DemoFlowIT {
         assertEquals("token-exchange", r.field("stage"), r::describe);
         assertEquals(401, r.json().path("upstream_status").asInt(), r::describe);
         assertEquals("unauthorized_client", r.field("error"), r::describe);
+        assertTrue(r.field("error_description").contains("Invalid client or Invalid client credentials"),
+                r::describe);
     }
 
     private static List<String> strings(JsonNode node) {

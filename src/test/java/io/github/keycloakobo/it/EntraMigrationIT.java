@@ -56,38 +56,34 @@ class EntraMigrationIT extends AbstractOboIT {
     @Test
     void namedScopeMissingFromTheAssertionIsInvalidScope() {
         assertError(oauth.entraOnBehalfOf(Clients.ORDERS, aliceToken()).scope("inventory-api/inventory:write").send(),
-                400, "invalid_scope");
+                400, "invalid_scope", "Scope 'inventory:write' was not granted in the subject token");
     }
 
     @Test
     void twoTargetsInOneRequestAreInvalidTarget() {
         HttpResult r = oauth.entraOnBehalfOf(Clients.ORDERS, aliceToken())
                 .scope("inventory-api/.default billing-api/.default").send();
-        assertError(r, 400, "invalid_target");
-        assertTrue(r.field("error_description").contains("more than one target"), r::describe);
+        assertError(r, 400, "invalid_target", "more than one target");
     }
 
     @Test
     void missingAssertionIsInvalidRequest() {
         HttpResult r = oauth.entraOnBehalfOf(Clients.ORDERS, "").without("assertion").scope(INVENTORY_DEFAULT).send();
-        assertError(r, 400, "invalid_request");
-        assertTrue(r.field("error_description").contains("assertion"), r::describe);
+        assertError(r, 400, "invalid_request", "Missing parameter: assertion");
     }
 
     @Test
     void expiredAssertionIsInvalidGrant() throws InterruptedException {
         String shortLived = oauth.login(Clients.SHORT_APP, "alice", "alice", "openid").accessToken();
-        Thread.sleep(3500);
+        awaitExpiry(Jwt.parse(shortLived));
         HttpResult r = oauth.entraOnBehalfOf(Clients.ORDERS, shortLived).scope(INVENTORY_DEFAULT).send();
-        assertError(r, 400, "invalid_grant");
-        assertTrue(r.field("error_description").contains("expired"), r::describe);
+        assertError(r, 400, "invalid_grant", "The subject token has expired");
     }
 
     @Test
     void assertionFromAnotherRealmIsInvalidGrant() {
         HttpResult r = oauth.entraOnBehalfOf(Clients.ORDERS, admin.token()).scope(INVENTORY_DEFAULT).send();
-        assertError(r, 400, "invalid_grant");
-        assertTrue(r.field("error_description").contains("not issued by this realm"), r::describe);
+        assertError(r, 400, "invalid_grant", "The subject token was not issued by this realm");
     }
 
     @Test
@@ -96,11 +92,11 @@ class EntraMigrationIT extends AbstractOboIT {
         // another value get exactly Keycloak's answer
         HttpResult plain = oauth.entraOnBehalfOf(Clients.ORDERS, aliceToken()).without("requested_token_use")
                 .scope(INVENTORY_DEFAULT).send();
-        assertError(plain, 400, ItConfig.plainJwtBearerError());
+        assertError(plain, 400, ItConfig.plainJwtBearerError(), ItConfig.plainJwtBearerDescription());
         for (String use : java.util.List.of("impersonation", "ON_BEHALF_OF", "")) {
             HttpResult r = oauth.entraOnBehalfOf(Clients.ORDERS, aliceToken()).without("requested_token_use")
                     .param("requested_token_use", use).scope(INVENTORY_DEFAULT).send();
-            assertError(r, 400, ItConfig.plainJwtBearerError());
+            assertError(r, 400, ItConfig.plainJwtBearerError(), ItConfig.plainJwtBearerDescription());
             assertEquals(plain.field("error_description"), r.field("error_description"), r::describe);
         }
     }
@@ -108,7 +104,7 @@ class EntraMigrationIT extends AbstractOboIT {
     @Test
     void clientWithoutOboIsUnauthorized() {
         assertError(oauth.entraOnBehalfOf(Clients.PLAIN, aliceToken()).scope(INVENTORY_DEFAULT).send(),
-                400, "unauthorized_client");
+                400, "unauthorized_client", "Client 'plain-api' is not enabled for on-behalf-of exchange");
     }
 
     /** The form parameters MSAL's AcquireTokenOnBehalfOf sends with a client secret (see README). */

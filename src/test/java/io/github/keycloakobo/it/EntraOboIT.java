@@ -62,13 +62,13 @@ class EntraOboIT extends AbstractOboIT {
     @Test
     void invalidAssertionIsInvalidGrant() {
         assertError(oauth.entraOnBehalfOf(ORDERS, "not-a-token").scope("inventory-api/.default").send(), 400,
-                "invalid_grant");
+                "invalid_grant", "The subject token is not a well-formed signed JWT");
     }
 
     @Test
     void assertionNotIssuedForTheRequesterIsInvalidGrant() {
         assertError(oauth.entraOnBehalfOf(BILLING, aliceToken()).scope("inventory-api/.default").send(), 400,
-                "invalid_grant");
+                "invalid_grant", "The subject token was not issued for client 'billing-api'");
     }
 
     @Test
@@ -76,21 +76,19 @@ class EntraOboIT extends AbstractOboIT {
         Tokens login = alice();
         admin.deleteSession(realmName(), login.access().sid());
         assertError(oauth.entraOnBehalfOf(ORDERS, login.accessToken()).scope("inventory-api/.default").send(), 400,
-                "invalid_grant");
+                "invalid_grant", "The subject token's user session is not active");
     }
 
     @Test
     void targetNotAllowedIsInvalidTarget() {
         assertError(oauth.entraOnBehalfOf(ORDERS, aliceToken()).scope("reports-api/.default").send(), 400,
-                "invalid_target");
+                "invalid_target", "'reports-api' is not an allowed target of client 'orders-api'");
     }
 
     @Test
     void jwtBearerWithoutOnBehalfOfStaysWithKeycloaksOwnGrant() {
         // Keycloak's RFC 7523 JWT authorization grant answers for a client that is not set up for it
         HttpResult r = oauth.token(ORDERS, Form.of("grant_type", OAuth.JWT_BEARER, "assertion", aliceToken()));
-        assertError(r, 400, ItConfig.plainJwtBearerError());
-        assertTrue(r.field("error_description").contains(ItConfig.keycloakAtLeast("26.7")
-                ? "JWT Authorization Grant" : "Unsupported grant_type"), r::describe);
+        assertError(r, 400, ItConfig.plainJwtBearerError(), ItConfig.plainJwtBearerDescription());
     }
 }

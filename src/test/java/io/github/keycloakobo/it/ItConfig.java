@@ -53,6 +53,11 @@ public final class ItConfig {
         return keycloakAtLeast("26.7") ? "invalid_grant" : "unsupported_grant_type";
     }
 
+    /** A part of the error_description of that answer, which names the grant that refused it. */
+    public static String plainJwtBearerDescription() {
+        return keycloakAtLeast("26.7") ? "JWT Authorization Grant" : "Unsupported grant_type";
+    }
+
     public static Path keycloakHome() {
         return Paths.get(prop(KEYCLOAK_HOME, "target/keycloak-dist/keycloak-" + keycloakVersion())).toAbsolutePath();
     }

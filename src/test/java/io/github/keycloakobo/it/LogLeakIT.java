@@ -55,7 +55,7 @@ class LogLeakIT extends AbstractOboIT {
         assertEquals(200, oauth.entraOnBehalfOf(Clients.ORDERS, alice.accessToken())
                 .param("scope", "inventory-api/.default").send().status());
         assertError(oauth.exchange(Clients.ORDERS).subject(alice.accessToken()).audience("plain-api").send(), 400,
-                "invalid_target");
+                "invalid_target", "Audience 'plain-api' is not an allowed target of client 'orders-api'");
         HttpResult refreshable = oauth.exchange(Clients.REPORTS).subject(alice.accessToken())
                 .requestedTokenType(OAuth.REFRESH_TOKEN_TYPE).send();
         assertEquals(200, refreshable.status(), refreshable::describe);

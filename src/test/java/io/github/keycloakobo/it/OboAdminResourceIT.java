@@ -8,24 +8,56 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The admin REST resource {@code /admin/realms/{realm}/obo/clients} (issue 4): reading and updating clients' OBO
- * rules with Keycloak's admin permissions, and input validation that leaves nothing half-saved.
+ * rules with Keycloak's admin permissions, and input validation that leaves nothing half-saved. Each test starts from
+ * the realm file's rules: whatever a test changes is put back after it ({@link #restoreClients()}), so the tests pass
+ * in any order.
  */
 class OboAdminResourceIT extends AbstractOboIT {
 
+    /** The clients whose attributes some test here changes. */
+    private static final List<String> CHANGED_CLIENTS = List.of("plain-api", "orders-api", "orders-lite");
+
     private String noRoles;
     private String viewer;
+    private final Map<String, Map<String, String>> originalAttributes = new LinkedHashMap<>();
+    private final List<String> usersToDelete = new ArrayList<>();
 
     @BeforeAll
     void createRealmAdmins() {
         noRoles = realmUserToken("no-roles");
         viewer = realmUserToken("viewer", "view-clients");
+        usersToDelete.clear();
+        for (String clientId : CHANGED_CLIENTS) {
+            originalAttributes.put(clientId, admin.clientAttributes(realmName(), clientId));
+        }
+    }
+
+    /** Puts back every attribute of the changed clients as the realm file set it, and deletes the test's users. */
+    @AfterEach
+    void restoreClients() {
+        originalAttributes.forEach((clientId, original) -> {
+            Map<String, String> now = admin.clientAttributes(realmName(), clientId);
+            if (!now.equals(original)) {
+                Map<String, String> restore = new HashMap<>(original);
+                now.keySet().forEach(k -> restore.putIfAbsent(k, null)); // null removes an attribute added since
+                admin.setClientAttributes(realmName(), clientId, restore);
+            }
+            assertEquals(original, admin.clientAttributes(realmName(), clientId), () -> clientId + " not restored");
+        });
+        for (String username : usersToDelete) {
+            Http.delete(admin.realmUrl(realmName()) + "/users/" + admin.userId(realmName(), username), admin.token());
+        }
+        usersToDelete.clear();
     }
 
     // ---------------------------------------------------------------- reading
@@ -101,39 +133,44 @@ class OboAdminResourceIT extends AbstractOboIT {
     @Test
     void badInputIsRefusedWithJsonAndNothingIsWritten() {
         Map<String, String> before = admin.clientAttributes(realmName(), "orders-api");
-        String[] bodies = {
-            "{\"audiences\":[\"inventory-api\",\"no-such-client\"]}",
-            "{\"maxHops\":\"abc\"}",
-            "{\"maxHops\":0}",
-            "{\"maxHops\":-2}",
-            "{\"tokenLifetime\":0}",
-            "{\"tokenLifetime\":\"sixty\"}",
-            "{\"tokenLifetime\":1.5}",
-            "{\"colour\":\"red\"}",
-            "{\"clientId\":\"billing-api\"}",
-            "{\"enabled\":\"yes\"}",
-            "{\"scopes\":[]}",
-            "{\"audiences\":\"inventory-api\"}",
-            // valid fields next to an invalid one: none of them is written
-            "{\"enabled\":false,\"audiences\":[\"billing-api\"],\"maxHops\":5,\"tokenLifetime\":-1}",
-            "{not json",
-            "[]",
-            "",
-        };
-        for (String body : bodies) {
+        // body -> what its errorMessage must say
+        Map<String, String> bodies = new LinkedHashMap<>();
+        bodies.put("{\"audiences\":[\"inventory-api\",\"no-such-client\"]}", "Unknown target client 'no-such-client'");
+        bodies.put("{\"maxHops\":\"abc\"}", "maxHops must be a whole number of at least 1");
+        bodies.put("{\"maxHops\":0}", "maxHops must be a whole number of at least 1");
+        bodies.put("{\"maxHops\":-2}", "maxHops must be a whole number of at least 1");
+        bodies.put("{\"tokenLifetime\":0}", "tokenLifetime must be a whole number of seconds");
+        bodies.put("{\"tokenLifetime\":\"sixty\"}", "tokenLifetime must be a whole number of seconds");
+        bodies.put("{\"tokenLifetime\":1.5}", "tokenLifetime must be a whole number of seconds");
+        bodies.put("{\"colour\":\"red\"}", "Unknown field 'colour'");
+        bodies.put("{\"clientId\":\"billing-api\"}", "clientId is read-only");
+        bodies.put("{\"enabled\":\"yes\"}", "enabled must be true, false or null");
+        bodies.put("{\"scopes\":[]}", "scopes must name at least one scope");
+        bodies.put("{\"audiences\":\"inventory-api\"}", "audiences must be a JSON array of strings");
+        // valid fields next to an invalid one: none of them is written
+        bodies.put("{\"enabled\":false,\"audiences\":[\"billing-api\"],\"maxHops\":5,\"tokenLifetime\":-1}",
+                "tokenLifetime must be a whole number of seconds");
+        bodies.put("{not json", "not valid JSON");
+        bodies.put("[]", "must be a JSON object");
+        bodies.put("", "must be a JSON object");
+        bodies.forEach((body, message) -> {
             HttpResult r = put("orders-api", body);
             assertEquals(400, r.status(), () -> body + " -> " + r.describe());
             assertNotNull(r.field("errorMessage"), () -> body + " -> " + r.describe());
+            assertTrue(r.field("errorMessage").contains(message), () -> body + " -> " + r.describe());
             assertEquals(before, admin.clientAttributes(realmName(), "orders-api"), () -> "attributes changed by "
                     + body);
-        }
+        });
         HttpResult several = put("orders-api", "{\"maxHops\":0,\"audiences\":[\"ghost\"],\"x\":1}");
         assertEquals(3, several.json().get("errors").size(), several::describe);
         assertTrue(several.field("errorMessage").contains("Unknown target client 'ghost'"), several::describe);
 
         HttpResult publicClient = put("web-app", "{\"enabled\":true}");
         assertEquals(400, publicClient.status(), publicClient::describe);
-        assertEquals(404, put("no-such-client", "{\"enabled\":true}").status());
+        assertTrue(publicClient.field("errorMessage").contains("Client 'web-app' is public"), publicClient::describe);
+        HttpResult missing = put("no-such-client", "{\"enabled\":true}");
+        assertEquals(404, missing.status(), missing::describe);
+        assertEquals("Client 'no-such-client' not found", missing.field("errorMessage"), missing::describe);
     }
 
     // ---------------------------------------------------------------- permissions
@@ -202,6 +239,7 @@ class OboAdminResourceIT extends AbstractOboIT {
         creds.addObject().put("type", "password").put("value", username).put("temporary", false);
         HttpResult created = Http.postJson(admin.realmUrl(realmName()) + "/users", admin.token(), Json.write(user));
         assertEquals(201, created.status(), created::describe);
+        usersToDelete.add(username);
         if (realmManagementRoles.length > 0) {
             String userId = admin.userId(realmName(), username);
             String rm = admin.clientUuid(realmName(), "realm-management");

@@ -89,7 +89,7 @@ class OboAuditIT extends AbstractOboIT {
         Jwt subject = login.access();
         HttpResult r = oauth.exchange(ORDERS).subject(login.accessToken()).audience("reports-api").scope("profile")
                 .send();
-        assertError(r, 400, "invalid_target");
+        assertError(r, 400, "invalid_target", "Audience 'reports-api' is not an allowed target of client 'orders-api'");
 
         JsonNode e = awaitEvent("TOKEN_EXCHANGE_ERROR", "orders-api", subject.jti());
         JsonNode d = e.path("details");
@@ -110,7 +110,7 @@ class OboAuditIT extends AbstractOboIT {
         int before = admin.events(realmName(), "TOKEN_EXCHANGE_ERROR", "orders-api").size();
         String garbage = "not-a-token-" + System.nanoTime();
         assertError(oauth.exchange(ORDERS).subject(garbage).audience("inventory-api").send(), 400,
-                "invalid_request");
+                "invalid_request", "The subject token is not a well-formed signed JWT");
         java.util.List<JsonNode> events = admin.events(realmName(), "TOKEN_EXCHANGE_ERROR", "orders-api");
         for (int i = 0; i < 50 && events.size() <= before; i++) {
             Thread.sleep(200);

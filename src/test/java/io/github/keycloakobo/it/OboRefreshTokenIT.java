@@ -63,17 +63,14 @@ class OboRefreshTokenIT extends AbstractOboIT {
     }
 
     private static void assertRefused(HttpResult r, String descriptionPart) {
-        assertError(r, 400, "invalid_grant");
-        assertTrue(r.field("error_description") != null && r.field("error_description").contains(descriptionPart),
-                () -> "error_description should mention '" + descriptionPart + "': " + r.describe());
+        assertError(r, 400, "invalid_grant", descriptionPart);
     }
 
     @Test
     void refreshTokenIsRefusedWithoutOboRefreshToken() {
         HttpResult r = exchangeForRefresh(Clients.ORDERS, aliceToken(), "inventory-api");
-        assertError(r, 400, "invalid_request");
-        assertEquals("Client 'orders-api' may not obtain refresh tokens by on-behalf-of exchange",
-                r.field("error_description"), r::describe);
+        assertError(r, 400, "invalid_request",
+                "Client 'orders-api' may not obtain refresh tokens by on-behalf-of exchange");
     }
 
     @Test
@@ -249,7 +246,9 @@ class OboRefreshTokenIT extends AbstractOboIT {
     @Test
     void anotherClientCannotUseTheRefreshToken() {
         HttpResult r = reportsRefreshExchange();
-        assertError(oauth.refresh(Clients.ORDERS, r.field("refresh_token")), 400, "invalid_grant");
+        // Keycloak's own refresh-token check, before the extension's
+        assertRefused(oauth.refresh(Clients.ORDERS, r.field("refresh_token")),
+                "Token client and authorized client don't match");
     }
 
     @Test
@@ -258,9 +257,8 @@ class OboRefreshTokenIT extends AbstractOboIT {
                 Map.of("use.refresh.tokens", "false"));
         try {
             HttpResult r = exchangeForRefresh(REPORTS, aliceToken(), "inventory-api");
-            assertError(r, 400, "invalid_request");
-            assertEquals("Client 'reports-api' has 'Use refresh tokens' switched off, so it gets no refresh token "
-                    + "by on-behalf-of exchange", r.field("error_description"), r::describe);
+            assertError(r, 400, "invalid_request", "Client 'reports-api' has 'Use refresh tokens' switched off, so it "
+                    + "gets no refresh token by on-behalf-of exchange");
         } finally {
             admin.setClientAttributes(realmName(), "reports-api", previous);
         }
@@ -422,7 +420,8 @@ class OboRefreshTokenIT extends AbstractOboIT {
         reports.put("notBefore", (int) (System.currentTimeMillis() / 1000) + 1);
         admin.updateClient(realmName(), reports);
         try {
-            assertError(oauth.refresh(REPORTS, r.field("refresh_token")), 400, "invalid_grant");
+            // Keycloak's own refresh-token check finds it first
+            assertRefused(oauth.refresh(REPORTS, r.field("refresh_token")), "Stale token");
         } finally {
             ObjectNode restore = admin.getClient(realmName(), "reports-api");
             restore.put("notBefore", 0);
@@ -438,6 +437,8 @@ class OboRefreshTokenIT extends AbstractOboIT {
         HttpResult revoked = oauth.revoke(ClientAuth.publicClient(Clients.WEB_APP), login.refreshToken(),
                 "refresh_token");
         assertEquals(200, revoked.status(), revoked::describe);
-        assertError(oauth.refresh(REPORTS, r.field("refresh_token")), 400, "invalid_grant");
+        // revoking the app's only login ends the user session the OBO refresh token belongs to
+        assertRefused(oauth.refresh(REPORTS, r.field("refresh_token")),
+                "The user session of the refresh token is not active");
     }
 }

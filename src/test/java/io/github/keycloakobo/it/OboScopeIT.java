@@ -19,7 +19,7 @@ class OboScopeIT extends AbstractOboIT {
     void requestedScopeMissingFromTheSubjectTokenIsRefused() {
         String subject = login("alice", "openid").accessToken(); // no inventory:read
         assertError(oauth.exchange(ORDERS).subject(subject).audience("inventory-api").scope("inventory:read").send(),
-                400, "invalid_scope");
+                400, "invalid_scope", "Scope 'inventory:read' was not granted in the subject token");
     }
 
     @Test
@@ -27,13 +27,13 @@ class OboScopeIT extends AbstractOboIT {
         // billing:read is an optional scope of web-app (so the subject token has it), not of orders-api
         String subject = login("alice", "openid billing:read").accessToken();
         assertError(oauth.exchange(ORDERS).subject(subject).audience("inventory-api").scope("billing:read").send(),
-                400, "invalid_scope");
+                400, "invalid_scope", "Scope 'billing:read' is not a scope of client 'orders-api'");
     }
 
     @Test
     void unknownScopeIsRefused() {
         assertError(oauth.exchange(ORDERS).subject(aliceToken()).audience("inventory-api").scope("no-such-scope")
-                .send(), 400, "invalid_scope");
+                .send(), 400, "invalid_scope", "Scope 'no-such-scope' is not a scope of client 'orders-api'");
     }
 
     @Test
@@ -42,14 +42,15 @@ class OboScopeIT extends AbstractOboIT {
         // subject token has it
         String subject = login("alice", "openid inventory:write").accessToken();
         assertError(oauth.exchange(ORDERS_LITE).subject(subject).scope("inventory:write").send(), 400,
-                "invalid_scope");
+                "invalid_scope", "Scope 'inventory:write' is outside obo.scopes of client 'orders-lite'");
     }
 
     @Test
     void oneRefusedScopeRefusesTheWholeRequest() {
         String subject = login("alice", "openid inventory:read billing:read").accessToken();
         assertError(oauth.exchange(ORDERS).subject(subject).audience("inventory-api")
-                .scope("inventory:read billing:read").send(), 400, "invalid_scope");
+                .scope("inventory:read billing:read").send(), 400, "invalid_scope",
+                "Scope 'billing:read' is not a scope of client 'orders-api'");
     }
 
     @Test

@@ -21,7 +21,7 @@ class OboSessionIT extends AbstractOboIT {
 
         assertActive(oauth.introspect(INVENTORY, r.field("access_token")), false);
         assertError(oauth.exchange(ORDERS).subject(login.accessToken()).audience("inventory-api").send(), 400,
-                "invalid_request");
+                "invalid_request", "The subject token's user session is not active");
     }
 
     @Test
@@ -37,7 +37,7 @@ class OboSessionIT extends AbstractOboIT {
 
         assertActive(oauth.introspect(INVENTORY, r1.field("access_token")), false);
         assertError(oauth.exchange(ORDERS).subject(first.accessToken()).audience("inventory-api").send(), 400,
-                "invalid_request");
+                "invalid_request", "The subject token's user session is not active");
         assertActive(oauth.introspect(INVENTORY, r2.field("access_token")), true);
         assertExchanged(oauth.exchange(ORDERS).subject(second.accessToken()).audience("inventory-api").send());
     }

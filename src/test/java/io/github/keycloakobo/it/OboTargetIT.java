@@ -10,34 +10,42 @@ import static io.github.keycloakobo.it.Clients.REPORTS_RESOURCE;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code invalid_target}: audiences and resources that are unknown, disabled, not allowed or missing. */
 class OboTargetIT extends AbstractOboIT {
 
     @ParameterizedTest(name = "audience={0}")
-    @ValueSource(strings = {
-        "ghost-api",    // in obo.audiences, but no such client
-        "disabled-api", // in obo.audiences, but the client is disabled
-        "reports-api",  // an existing, enabled client that is not in obo.audiences
-        "no-such-api",  // neither allowed nor existing
-        "orders-api"    // the requester itself is not an allowed target
+    @CsvSource(delimiter = '|', value = {
+        // in obo.audiences, but no such client
+        "ghost-api    | Target client 'ghost-api' does not exist",
+        // in obo.audiences, but the client is disabled
+        "disabled-api | Target client 'disabled-api' is disabled",
+        // an existing, enabled client that is not in obo.audiences
+        "reports-api  | Audience 'reports-api' is not an allowed target of client 'orders-api'",
+        // neither allowed nor existing
+        "no-such-api  | Audience 'no-such-api' is not an allowed target of client 'orders-api'",
+        // the requester itself is not an allowed target
+        "orders-api   | Audience 'orders-api' is not an allowed target of client 'orders-api'"
     })
-    void audienceThatIsUnknownDisabledOrNotAllowedIsRefused(String audience) {
-        assertError(oauth.exchange(ORDERS).subject(aliceToken()).audience(audience).send(), 400, "invalid_target");
+    void audienceThatIsUnknownDisabledOrNotAllowedIsRefused(String audience, String description) {
+        assertError(oauth.exchange(ORDERS).subject(aliceToken()).audience(audience).send(), 400, "invalid_target",
+                description);
     }
 
     @Test
     void oneRefusedAudienceRefusesTheWholeRequest() {
         assertError(oauth.exchange(ORDERS).subject(aliceToken()).audience("inventory-api", "reports-api").send(),
-                400, "invalid_target");
+                400, "invalid_target", "Audience 'reports-api' is not an allowed target");
         assertError(oauth.exchange(ORDERS).subject(aliceToken()).audience("inventory-api", "ghost-api").send(),
-                400, "invalid_target");
+                400, "invalid_target", "Target client 'ghost-api' does not exist");
     }
 
     @Test
     void noTargetWhileSeveralAreAllowedIsRefused() {
-        assertError(oauth.exchange(ORDERS).subject(aliceToken()).send(), 400, "invalid_target");
+        assertError(oauth.exchange(ORDERS).subject(aliceToken()).send(), 400, "invalid_target",
+                "Client 'orders-api' may call several targets; name one with audience or resource");
     }
 
     @ParameterizedTest(name = "resource={0}")
@@ -48,13 +56,15 @@ class OboTargetIT extends AbstractOboIT {
         "inventory-api"                    // not an absolute URI
     })
     void resourceThatMapsToNoAllowedTargetIsRefused(String resource) {
-        assertError(oauth.exchange(ORDERS).subject(aliceToken()).resource(resource).send(), 400, "invalid_target");
+        assertError(oauth.exchange(ORDERS).subject(aliceToken()).resource(resource).send(), 400, "invalid_target",
+                resource.startsWith("https://") ? "Resource '" + resource + "' does not name an allowed target of "
+                        + "client 'orders-api'" : "Resource '" + resource + "' is not an absolute URI");
     }
 
     @Test
     void oneRefusedResourceRefusesTheWholeRequest() {
         assertError(oauth.exchange(ORDERS).subject(aliceToken()).resource(INVENTORY_RESOURCE, REPORTS_RESOURCE)
-                .send(), 400, "invalid_target");
+                .send(), 400, "invalid_target", "Resource '" + REPORTS_RESOURCE + "' does not name an allowed target");
     }
 
     @Test
@@ -62,9 +72,10 @@ class OboTargetIT extends AbstractOboIT {
         Map<String, String> previous = admin.setClientAttributes(realmName(), "orders-lite",
                 java.util.Collections.singletonMap("obo.audiences", null));
         try {
-            assertError(oauth.exchange(ORDERS_LITE).subject(aliceToken()).send(), 400, "invalid_target");
+            assertError(oauth.exchange(ORDERS_LITE).subject(aliceToken()).send(), 400, "invalid_target",
+                    "Client 'orders-lite' has no allowed targets (obo.audiences is empty)");
             assertError(oauth.exchange(ORDERS_LITE).subject(aliceToken()).audience("inventory-api").send(), 400,
-                    "invalid_target");
+                    "invalid_target", "Audience 'inventory-api' is not an allowed target of client 'orders-lite'");
         } finally {
             admin.setClientAttributes(realmName(), "orders-lite", previous);
         }
@@ -77,7 +88,7 @@ class OboTargetIT extends AbstractOboIT {
         admin.setClientEnabled(realmName(), "billing-api", false);
         try {
             assertError(oauth.exchange(ORDERS).subject(aliceToken()).audience("billing-api").send(), 400,
-                    "invalid_target");
+                    "invalid_target", "Target client 'billing-api' is disabled");
         } finally {
             admin.setClientEnabled(realmName(), "billing-api", true);
         }
@@ -91,9 +102,8 @@ class OboTargetIT extends AbstractOboIT {
                 Map.of("obo.audiences", "account"));
         try {
             HttpResult r = oauth.exchange(Clients.ORDERS_LITE).subject(aliceToken()).audience("account").send();
-            assertError(r, 400, "invalid_target");
-            assertEquals("Target client 'account' is one of Keycloak's internal clients, denied for on-behalf-of "
-                    + "exchange unless a realm obo-policy allows it", r.field("error_description"), r::describe);
+            assertError(r, 400, "invalid_target", "Target client 'account' is one of Keycloak's internal clients, "
+                    + "denied for on-behalf-of exchange unless a realm obo-policy allows it");
 
             // a realm policy whose own denied-audiences leaves account out allows it
             ClientPolicies policies = new ClientPolicies(admin, realmName());

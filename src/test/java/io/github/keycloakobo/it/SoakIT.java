@@ -52,7 +52,9 @@ class SoakIT extends AbstractOboIT {
     private static final int MAX_IN_FLIGHT = 200;
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
 
-    private record Kind(String name, boolean good, String expectedError, Supplier<HttpResult> request) {
+    /** One kind of request of the mix; a bad one must get {@code expectedError} and a description naming the rule. */
+    private record Kind(String name, boolean good, String expectedError, String expectedDescription,
+                        Supplier<HttpResult> request) {
     }
 
     private record Totals(int fired, int goodOk, int goodFailed, int badOk, int badWrong, int transportErrors,
@@ -139,25 +141,29 @@ class SoakIT extends AbstractOboIT {
                 attacker, JWSAlgorithm.RS256);
         String truncated = carol.substring(0, carol.length() - 7);
         return List.of(
-                new Kind("rfc8693 orders-api -> inventory-api", true, null, () -> oauth.exchange(Clients.ORDERS)
+                new Kind("rfc8693 orders-api -> inventory-api", true, null, null, () -> oauth.exchange(Clients.ORDERS)
                         .subject(alice).audience("inventory-api").send()),
-                new Kind("entra orders-api -> inventory-api/.default", true, null, () -> oauth.entraOnBehalfOf(
+                new Kind("entra orders-api -> inventory-api/.default", true, null, null, () -> oauth.entraOnBehalfOf(
                         Clients.ORDERS, bob).param("scope", "inventory-api/.default").send()),
-                new Kind("rfc8693 orders-api -> billing-api (resource)", true, null, () -> oauth.exchange(
+                new Kind("rfc8693 orders-api -> billing-api (resource)", true, null, null, () -> oauth.exchange(
                         Clients.ORDERS).subject(carol).resource(Clients.BILLING_RESOURCE).send()),
-                new Kind("bad: target not allowed", false, "invalid_target", () -> oauth.exchange(Clients.ORDERS)
+                new Kind("bad: target not allowed", false, "invalid_target",
+                        "Audience 'plain-api' is not an allowed target", () -> oauth.exchange(Clients.ORDERS)
                         .subject(alice).audience("plain-api").send()),
-                new Kind("rfc8693 orders-lite (one target, scope inventory:read)", true, null, () -> oauth.exchange(
+                new Kind("rfc8693 orders-lite (one target, scope inventory:read)", true, null, null, () -> oauth.exchange(
                         Clients.ORDERS_LITE).subject(carol).scope("inventory:read").send()),
-                new Kind("bad: forged subject token", false, "invalid_request", () -> oauth.exchange(Clients.ORDERS)
+                new Kind("bad: forged subject token", false, "invalid_request",
+                        "The subject token's signature is invalid", () -> oauth.exchange(Clients.ORDERS)
                         .subject(forged).audience("inventory-api").send()),
-                new Kind("entra orders-api -> api://shipping-api/.default", true, null, () -> oauth.entraOnBehalfOf(
+                new Kind("entra orders-api -> api://shipping-api/.default", true, null, null, () -> oauth.entraOnBehalfOf(
                         Clients.ORDERS, alice).param("scope", "api://shipping-api/.default").send()),
-                new Kind("bad: wrong client secret", false, "unauthorized_client", () -> oauth.exchange(
+                new Kind("bad: wrong client secret", false, "unauthorized_client",
+                        "Invalid client or Invalid client credentials", () -> oauth.exchange(
                         Clients.ORDERS.withSecret("not-the-secret")).subject(bob).audience("inventory-api").send()),
-                new Kind("rfc8693 orders-api -> inventory-api (bob)", true, null, () -> oauth.exchange(Clients.ORDERS)
+                new Kind("rfc8693 orders-api -> inventory-api (bob)", true, null, null, () -> oauth.exchange(Clients.ORDERS)
                         .subject(bob).audience("inventory-api").send()),
-                new Kind("bad: truncated assertion", false, "invalid_grant", () -> oauth.entraOnBehalfOf(
+                new Kind("bad: truncated assertion", false, "invalid_grant",
+                        "The subject token's signature is invalid", () -> oauth.entraOnBehalfOf(
                         Clients.ORDERS, truncated).param("scope", "inventory-api/.default").send()));
     }
 
@@ -203,7 +209,8 @@ class SoakIT extends AbstractOboIT {
                             failures.merge(kind.name() + ": " + r.describe(), 1, Integer::sum);
                         }
                     } else if (!token && r.status() >= 400 && r.status() < 500
-                            && kind.expectedError().equals(r.field("error"))) {
+                            && kind.expectedError().equals(r.field("error"))
+                            && String.valueOf(r.field("error_description")).contains(kind.expectedDescription())) {
                         badOk.incrementAndGet();
                     } else {
                         badWrong.incrementAndGet();
