@@ -1,5 +1,6 @@
 package io.github.keycloakobo.grant;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,9 +91,17 @@ final class SubjectTokenVerifier {
         if (!token.isNotBefore(0) || (token.getIat() != null && token.getIat() > Time.currentTime() + 10)) {
             throw refused("not_yet_valid", "The subject token is not yet valid");
         }
-        if (token.getIat() == null || token.getIat() < realm.getNotBefore()
+        if (token.getIat() == null) {
+            // nothing to compare with the realm's and the client's not-before revocations
+            throw refused("no_issued_at", "The subject token has no issue time (iat)");
+        }
+        if (token.getIat() < realm.getNotBefore()
                 || (token.getId() != null && !new TokenManager.TokenRevocationCheck(session).test(token))) {
             throw refused("revoked", "The subject token has been revoked");
+        }
+        if (token.getAudience() != null && Arrays.asList(token.getAudience()).contains(null)) {
+            // what Keycloak's reader leaves of an aud that is an object or holds null
+            throw refused("malformed", "The subject token's aud claim is malformed");
         }
         if (token.getSubject() == null && token.getPreferredUsername() == null) {
             throw refused("no_user", "The subject token has no user");
@@ -165,7 +174,7 @@ final class SubjectTokenVerifier {
         Map<String, Object> other = token.getOtherClaims();
         boolean delegation = other.containsKey("act") || other.containsKey("may_act");
         String[] audience = token.getAudience();
-        Set<String> aud = audience == null ? Set.of() : new HashSet<>(List.of(audience));
+        Set<String> aud = audience == null ? Set.of() : new HashSet<>(Arrays.asList(audience));
         // Keycloak encodes the grant that minted an access token in its id; any token exchange is one hop at least
         boolean mintedByExchange = OAuth2Constants.TOKEN_EXCHANGE_GRANT_TYPE.equals(context.getGrantType());
         return new SubjectFacts(token.getId(), token.getIssuedFor(), aud, SpaceSeparated.split(token.getScope()),

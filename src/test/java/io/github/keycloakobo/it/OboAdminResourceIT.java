@@ -150,7 +150,7 @@ class OboAdminResourceIT extends AbstractOboIT {
         // valid fields next to an invalid one: none of them is written
         bodies.put("{\"enabled\":false,\"audiences\":[\"billing-api\"],\"maxHops\":5,\"tokenLifetime\":-1}",
                 "tokenLifetime must be a whole number of seconds");
-        bodies.put("{not json", "not valid JSON");
+        bodies.put("{not json", "not one JSON object (invalid JSON");
         bodies.put("[]", "must be a JSON object");
         bodies.put("", "must be a JSON object");
         bodies.forEach((body, message) -> {
