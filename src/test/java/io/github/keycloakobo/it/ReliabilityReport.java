@@ -69,6 +69,30 @@ public final class ReliabilityReport {
         return SECTIONS.stream().allMatch(s -> SECTION_DATA.containsKey(s) && SECTION_DATA.get(s).isPassed());
     }
 
+    /** The commit the tests ran on ({@code +uncommitted} when the tree differs from it), as git tells. */
+    static String commit() {
+        String head = git("rev-parse", "--short", "HEAD");
+        if (head == null) {
+            return "unknown";
+        }
+        return "".equals(git("status", "--porcelain", "--untracked-files=no")) ? head : head + "+uncommitted";
+    }
+
+    private static String git(String... args) {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     static synchronized String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Reliability and security figures\n\n");
@@ -76,7 +100,8 @@ public final class ReliabilityReport {
                 + "of a `mvn -B verify` / `.ci/run` against a real Keycloak ").append(ItConfig.keycloakVersion())
                 .append(" with this extension; do not edit by hand. How to run them: README.md, section Tests.\n\n");
         md.append("Run: ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(
-                "yyyy-MM-dd HH:mm 'UTC'"))).append(", ").append(Runtime.getRuntime().availableProcessors())
+                "yyyy-MM-dd HH:mm 'UTC'"))).append(", commit ").append(commit()).append(", ")
+                .append(Runtime.getRuntime().availableProcessors())
                 .append(" CPU cores, Java ").append(System.getProperty("java.version")).append(".\n");
         for (String name : SECTIONS) {
             md.append("\n## ").append(name).append("\n\n");
