@@ -15,7 +15,7 @@ import java.util.function.Predicate;
 public final class AdminApi {
 
     private static final String ADMIN_USER = "admin";
-    private static final String ADMIN_PASSWORD = "admin"; // test-only bootstrap admin
+    static final String ADMIN_PASSWORD = "admin"; // test-only bootstrap admin
 
     private final String baseUrl;
     private String token;
