@@ -23,6 +23,8 @@ public final class OboClientRules {
     public static final String MAX_HOPS = "maxHops";
     public static final String TOKEN_LIFETIME = "tokenLifetime";
     public static final String REFRESH_TOKEN = "refreshToken";
+    /** As a target: the resource indicators ({@code obo.resource}) that name the client. */
+    public static final String RESOURCES = "resources";
     /** Read-only: problems with the stored attributes; present only when there are some. */
     public static final String ERRORS = "errors";
 
@@ -33,7 +35,8 @@ public final class OboClientRules {
             SCOPES, OboClientPolicy.SCOPES,
             MAX_HOPS, OboClientPolicy.MAX_HOPS,
             TOKEN_LIFETIME, OboClientPolicy.TOKEN_LIFETIME,
-            REFRESH_TOKEN, OboClientPolicy.REFRESH_TOKEN);
+            REFRESH_TOKEN, OboClientPolicy.REFRESH_TOKEN,
+            RESOURCES, OboClientPolicy.RESOURCE);
 
     private static Map<String, String> orderedMap(String... keyValues) {
         Map<String, String> map = new LinkedHashMap<>();
@@ -48,7 +51,8 @@ public final class OboClientRules {
 
     /**
      * The rules of a client, in a stable field order: {@code clientId, enabled, audiences, scopes (null = no extra
-     * ceiling), maxHops, tokenLifetime (null = the realm's/target's lifespan), refreshToken[, errors]}. A malformed
+     * ceiling), maxHops, tokenLifetime (null = the realm's/target's lifespan), refreshToken, resources[, errors]}. A
+     * malformed
      * field is {@code null}, with its problem under {@code errors}.
      */
     public static Map<String, Object> of(String clientId, Function<String, String> attributes) {
@@ -63,6 +67,7 @@ public final class OboClientRules {
         rules.put(TOKEN_LIFETIME, read.tokenLifetime().isPresent() ? Integer.valueOf(read.tokenLifetime().getAsInt())
                 : null);
         rules.put(REFRESH_TOKEN, malformed(read, REFRESH_TOKEN) ? null : read.refreshToken().orElse(false));
+        rules.put(RESOURCES, new ArrayList<>(read.resources()));
         if (!read.wellFormed()) {
             Map<String, String> errors = new LinkedHashMap<>();
             ATTRIBUTES.forEach((field, attribute) -> {
@@ -77,7 +82,7 @@ public final class OboClientRules {
     }
 
     public static List<String> fieldNames() {
-        return List.of(CLIENT_ID, ENABLED, AUDIENCES, SCOPES, MAX_HOPS, TOKEN_LIFETIME, REFRESH_TOKEN);
+        return List.of(CLIENT_ID, ENABLED, AUDIENCES, SCOPES, MAX_HOPS, TOKEN_LIFETIME, REFRESH_TOKEN, RESOURCES);
     }
 
     private static boolean malformed(OboClientAttributes read, String field) {

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.github.keycloakobo.policy.OboClientPolicy;
+import io.github.keycloakobo.policy.OboPolicyEngine;
 
 /**
  * A {@code PUT /admin/realms/{realm}/obo/clients/{clientId}} body, checked completely before anything is written.
@@ -127,6 +128,20 @@ public final class OboRulesUpdate {
                     }
                     put(changes, OboClientPolicy.SCOPES, scopes == null || scopes.isEmpty() ? null
                             : String.join(" ", scopes), problems, name);
+                }
+                case OboClientRules.RESOURCES -> {
+                    Set<String> resources = names(name, value, problems);
+                    if (resources != null) {
+                        for (String resource : resources) {
+                            if (!OboPolicyEngine.isResourceIndicator(resource)) {
+                                problems.add(new Problem(name, "resources must be absolute URIs without a fragment, "
+                                        + "got '" + resource + "'"));
+                            }
+                        }
+                    }
+                    put(changes, OboClientPolicy.RESOURCE,
+                            resources == null || resources.isEmpty() ? null : String.join(" ", resources),
+                            problems, name);
                 }
                 default -> problems.add(new Problem(name, "Unknown field '" + name + "'; the fields are "
                         + String.join(", ", OboClientRules.fieldNames())));

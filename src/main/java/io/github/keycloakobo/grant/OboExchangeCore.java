@@ -230,7 +230,7 @@ final class OboExchangeCore {
 
     private static Target asTarget(RealmModel realm, ClientModel client) {
         return new Target(client.getClientId(), client.isEnabled(),
-                SpaceSeparated.split(client.getAttribute(OboClientPolicy.RESOURCE)),
+                OboClientAttributes.resources(client::getAttribute),
                 OptionalInt.of(accessTokenLifespan(realm, client)));
     }
 

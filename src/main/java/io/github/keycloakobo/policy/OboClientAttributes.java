@@ -23,11 +23,12 @@ import java.util.regex.Pattern;
  * @param refreshToken   {@code obo.refresh-token}; empty when not set or malformed
  * @param refreshTokensEnabled Keycloak's own "Use refresh tokens" switch ({@code use.refresh.tokens}), read as Keycloak
  *                       reads it: on unless set to anything but {@code true}
+ * @param resources      {@code obo.resource}: as a target, the resource indicators that name this client
  * @param problems       attribute name to what is wrong with its value, in attribute order; empty when well-formed
  */
 public record OboClientAttributes(Optional<Boolean> enabled, Set<String> audiences, Optional<Set<String>> scopeCeiling,
                                   OptionalInt maxHops, OptionalInt tokenLifetime, Optional<Boolean> refreshToken,
-                                  boolean refreshTokensEnabled, Map<String, String> problems) {
+                                  boolean refreshTokensEnabled, Set<String> resources, Map<String, String> problems) {
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[1-9][0-9]{0,9}");
 
@@ -35,6 +36,7 @@ public record OboClientAttributes(Optional<Boolean> enabled, Set<String> audienc
         // in the order stored, as the admin API shows them
         audiences = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(audiences));
         scopeCeiling = scopeCeiling.map(s -> java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(s)));
+        resources = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(resources));
         problems = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(problems));
     }
 
@@ -60,7 +62,13 @@ public record OboClientAttributes(Optional<Boolean> enabled, Set<String> audienc
                 bool(attributes, OboClientPolicy.REFRESH_TOKEN, problems),
                 Optional.ofNullable(attributes.apply(OboClientPolicy.USE_REFRESH_TOKENS)).map(Boolean::parseBoolean)
                         .orElse(true),
+                resources(attributes),
                 problems);
+    }
+
+    /** {@code obo.resource} alone: what the exchange reads of a target. */
+    public static Set<String> resources(Function<String, String> attributes) {
+        return SpaceSeparated.split(attributes.apply(OboClientPolicy.RESOURCE));
     }
 
     public boolean wellFormed() {

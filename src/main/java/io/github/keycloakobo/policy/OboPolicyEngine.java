@@ -215,7 +215,7 @@ public final class OboPolicyEngine {
             granted.add(audience);
         }
         for (String resource : request.resources()) {
-            if (!isAbsoluteUri(resource)) {
+            if (!isResourceIndicator(resource)) {
                 throw denied(INVALID_TARGET, "resource_not_absolute_uri",
                         "Resource '" + resource + "' is not an absolute URI");
             }
@@ -344,7 +344,8 @@ public final class OboPolicyEngine {
                 && ceilings.allowsScope(scope);
     }
 
-    private static boolean isAbsoluteUri(String value) {
+    /** A valid {@code resource} value (RFC 8707): an absolute URI without a fragment. */
+    public static boolean isResourceIndicator(String value) {
         try {
             URI uri = new URI(value);
             return uri.isAbsolute() && uri.getFragment() == null;

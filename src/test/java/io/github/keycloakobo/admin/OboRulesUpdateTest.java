@@ -94,4 +94,19 @@ class OboRulesUpdateTest {
         assertEquals(1, plain.get("maxHops"));
         assertFalse(plain.containsKey("errors"));
     }
+
+    @Test
+    void resourcesAreAbsoluteUrisWithoutFragments() throws Exception {
+        OboRulesUpdate ok = parse("{\"resources\":[\"https://inventory.example.com/api\",\"urn:demo:inventory\"]}");
+        assertTrue(ok.valid(), ok.problems()::toString);
+        assertEquals("https://inventory.example.com/api urn:demo:inventory", ok.changes().get("obo.resource"));
+        for (String bad : new String[] {"/api", "inventory", "https://x.example.com/#frag"}) {
+            OboRulesUpdate u = parse("{\"resources\":[\"" + bad + "\"]}");
+            assertFalse(u.valid(), bad);
+            assertEquals("resources", u.problems().get(0).field());
+        }
+        assertEquals(null, parse("{\"resources\":null}").changes().get("obo.resource"));
+        assertEquals(java.util.List.of("urn:a"), OboClientRules.of("t", Map.of("obo.resource", "urn:a")::get)
+                .get("resources"));
+    }
 }

@@ -74,7 +74,7 @@ class OboAdminResourceIT extends AbstractOboIT {
         JsonNode lite = find(r.json(), "orders-lite");
         assertEquals(Json.parse("{\"clientId\":\"orders-lite\",\"enabled\":true,\"audiences\":[\"inventory-api\"],"
                 + "\"scopes\":[\"openid\",\"profile\",\"inventory:read\"],\"maxHops\":1,\"tokenLifetime\":60,"
-                + "\"refreshToken\":false}"), lite);
+                + "\"refreshToken\":false,\"resources\":[]}"), lite);
         JsonNode reports = find(r.json(), "reports-api");
         assertTrue(reports.get("refreshToken").asBoolean(), reports::toString);
         assertTrue(reports.get("scopes").isNull(), reports::toString);
@@ -87,7 +87,7 @@ class OboAdminResourceIT extends AbstractOboIT {
         HttpResult r = Http.get(oboUrl("clients/batch-job"), admin.token());
         assertEquals(200, r.status(), r::describe);
         assertEquals(Json.parse("{\"clientId\":\"batch-job\",\"enabled\":false,\"audiences\":[],\"scopes\":null,"
-                + "\"maxHops\":1,\"tokenLifetime\":null,\"refreshToken\":false}"), r.json());
+                + "\"maxHops\":1,\"tokenLifetime\":null,\"refreshToken\":false,\"resources\":[]}"), r.json());
 
         HttpResult missing = Http.get(oboUrl("clients/no-such-client"), admin.token());
         assertEquals(404, missing.status(), missing::describe);
@@ -103,7 +103,7 @@ class OboAdminResourceIT extends AbstractOboIT {
         assertEquals(200, r.status(), r::describe);
         assertEquals(Json.parse("{\"clientId\":\"plain-api\",\"enabled\":true,\"audiences\":[\"inventory-api\"],"
                 + "\"scopes\":[\"openid\",\"profile\",\"email\"],\"maxHops\":2,\"tokenLifetime\":120,"
-                + "\"refreshToken\":false}"), r.json());
+                + "\"refreshToken\":false,\"resources\":[]}"), r.json());
         Map<String, String> attrs = admin.clientAttributes(realmName(), "plain-api");
         assertEquals("true", attrs.get("obo.enabled"));
         assertEquals("inventory-api", attrs.get("obo.audiences"));

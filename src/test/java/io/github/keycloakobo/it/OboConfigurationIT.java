@@ -147,6 +147,27 @@ class OboConfigurationIT extends AbstractOboIT {
         assertEquals(200, put("orders-lite", "{\"maxHops\":null}").status());
     }
 
+    /** A target's resource indicators ({@code obo.resource}) are read and set like a source's rules. */
+    @Test
+    void aTargetsResourceIndicatorsAreReadAndSetThroughTheAdminResource() {
+        Map<String, String> before = admin.clientAttributes(realmName(), "inventory-api");
+        try {
+            HttpResult set = put("inventory-api", "{\"resources\":[\"urn:example:stock\"]}");
+            assertEquals(200, set.status(), set::describe);
+            assertEquals("urn:example:stock", set.json().path("resources").get(0).asText(), set::describe);
+            Jwt t = assertExchanged(oauth.exchange(Clients.ORDERS).subject(aliceToken())
+                    .param("resource", "urn:example:stock").send());
+            assertAud(t, "inventory-api");
+
+            HttpResult bad = put("inventory-api", "{\"resources\":[\"stock\"]}");
+            assertEquals(400, bad.status(), bad::describe);
+            assertEquals("resources must be absolute URIs without a fragment, got 'stock'", bad.field("errorMessage"),
+                    bad::describe);
+        } finally {
+            admin.setClientAttributes(realmName(), "inventory-api", before);
+        }
+    }
+
     @Test
     void bodiesAreStrictJsonWithinBounds() {
         Map<String, String> before = admin.clientAttributes(realmName(), "orders-lite");
