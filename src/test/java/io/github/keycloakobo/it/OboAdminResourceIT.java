@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -206,56 +204,25 @@ class OboAdminResourceIT extends AbstractOboIT {
 
     // ---------------------------------------------------------------- helpers
 
+    private OboAdmin obo() {
+        return new OboAdmin(admin, oauth, realmName());
+    }
+
     private String oboUrl(String path) {
-        return admin.realmUrl(realmName()) + "/obo/" + path;
+        return obo().url(path);
     }
 
     private HttpResult put(String clientId, String body) {
-        return Http.putJson(oboUrl("clients/" + AdminApi.enc(clientId)), admin.token(), body);
+        return obo().put(clientId, body);
     }
 
     private static JsonNode find(JsonNode list, String clientId) {
-        for (JsonNode c : list) {
-            if (clientId.equals(c.path("clientId").asText())) {
-                return c;
-            }
-        }
-        return null;
+        return OboAdmin.find(list, clientId);
     }
 
-    /**
-     * A user of the test realm holding the given realm-management roles (none for an empty list), and an access
-     * token from the realm's admin-cli for it: a realm-local administrator.
-     */
+    /** A realm-local administrator with these roles (deleted after the test), and an access token for it. */
     private String realmUserToken(String username, String... realmManagementRoles) {
-        ObjectNode user = Json.object();
-        user.put("username", username);
-        user.put("enabled", true);
-        user.put("email", username + "@example.com");
-        user.put("emailVerified", true);
-        user.put("firstName", username);
-        user.put("lastName", "Admin");
-        ArrayNode creds = user.putArray("credentials");
-        creds.addObject().put("type", "password").put("value", username).put("temporary", false);
-        HttpResult created = Http.postJson(admin.realmUrl(realmName()) + "/users", admin.token(), Json.write(user));
-        assertEquals(201, created.status(), created::describe);
         usersToDelete.add(username);
-        if (realmManagementRoles.length > 0) {
-            String userId = admin.userId(realmName(), username);
-            String rm = admin.clientUuid(realmName(), "realm-management");
-            ArrayNode roles = Json.array();
-            for (String role : realmManagementRoles) {
-                HttpResult r = Http.get(admin.realmUrl(realmName()) + "/clients/" + rm + "/roles/" + role,
-                        admin.token());
-                assertEquals(200, r.status(), r::describe);
-                roles.add(r.json());
-            }
-            HttpResult mapped = Http.postJson(admin.realmUrl(realmName()) + "/users/" + userId
-                    + "/role-mappings/clients/" + rm, admin.token(), Json.write(roles));
-            assertEquals(204, mapped.status(), mapped::describe);
-        }
-        HttpResult token = oauth.passwordGrant("admin-cli", username, username, null);
-        assertEquals(200, token.status(), token::describe);
-        return token.field("access_token");
+        return obo().realmAdminToken(username, realmManagementRoles);
     }
 }

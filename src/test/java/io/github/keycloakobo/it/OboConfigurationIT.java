@@ -198,8 +198,7 @@ class OboConfigurationIT extends AbstractOboIT {
      */
     @Test
     void clientIdsCannotBeProbed() {
-        admin.createRealmAdmin(realmName(), "querier", "query-clients");
-        String querier = realmAdminToken("querier");
+        String querier = obo().realmAdminToken("querier", "query-clients");
         for (String path : new String[] {"clients/orders-lite", "clients/no-such-client"}) {
             HttpResult get = Http.get(oboUrl(path), querier);
             assertEquals(403, get.status(), () -> path + ": " + get.describe());
@@ -237,26 +236,19 @@ class OboConfigurationIT extends AbstractOboIT {
 
     // ---------------------------------------------------------------- helpers
 
+    private OboAdmin obo() {
+        return new OboAdmin(admin, oauth, realmName());
+    }
+
     private String oboUrl(String path) {
-        return admin.realmUrl(realmName()) + "/obo/" + path;
+        return obo().url(path);
     }
 
     private HttpResult put(String clientId, String body) {
-        return Http.putJson(oboUrl("clients/" + AdminApi.enc(clientId)), admin.token(), body);
-    }
-
-    private String realmAdminToken(String username) {
-        HttpResult token = oauth.passwordGrant("admin-cli", username, username, null);
-        assertEquals(200, token.status(), token::describe);
-        return token.field("access_token");
+        return obo().put(clientId, body);
     }
 
     private static JsonNode find(JsonNode list, String clientId) {
-        for (JsonNode c : list) {
-            if (clientId.equals(c.path("clientId").asText())) {
-                return c;
-            }
-        }
-        return null;
+        return OboAdmin.find(list, clientId);
     }
 }
