@@ -62,32 +62,32 @@ class OboAdminResourceIT extends AbstractOboIT {
 
     @Test
     void listShowsEveryOboClientWithItsRules() {
-        HttpResult r = Http.get(oboUrl("clients"), admin.token());
+        HttpResult r = Http.get(obo().url("clients"), admin.token());
         assertEquals(200, r.status(), r::describe);
         List<String> ids = new ArrayList<>();
         r.json().forEach(c -> ids.add(c.get("clientId").asText()));
         assertEquals(List.of("billing-api", "loop-a", "loop-b", "orders-api", "orders-lite", "public-obo",
                 "reports-api", "shipping-api"), ids, r::describe);
 
-        JsonNode lite = find(r.json(), "orders-lite");
+        JsonNode lite = OboAdmin.find(r.json(), "orders-lite");
         assertEquals(Json.parse("{\"clientId\":\"orders-lite\",\"enabled\":true,\"audiences\":[\"inventory-api\"],"
                 + "\"scopes\":[\"openid\",\"profile\",\"inventory:read\"],\"maxHops\":1,\"tokenLifetime\":60,"
                 + "\"refreshToken\":false,\"resources\":[]}"), lite);
-        JsonNode reports = find(r.json(), "reports-api");
+        JsonNode reports = OboAdmin.find(r.json(), "reports-api");
         assertTrue(reports.get("refreshToken").asBoolean(), reports::toString);
         assertTrue(reports.get("scopes").isNull(), reports::toString);
         assertTrue(reports.get("tokenLifetime").isNull(), reports::toString);
-        assertEquals(3, find(r.json(), "loop-a").get("maxHops").asInt());
+        assertEquals(3, OboAdmin.find(r.json(), "loop-a").get("maxHops").asInt());
     }
 
     @Test
     void oneClientCanBeReadEvenWhenNotEnabled() {
-        HttpResult r = Http.get(oboUrl("clients/batch-job"), admin.token());
+        HttpResult r = Http.get(obo().url("clients/batch-job"), admin.token());
         assertEquals(200, r.status(), r::describe);
         assertEquals(Json.parse("{\"clientId\":\"batch-job\",\"enabled\":false,\"audiences\":[],\"scopes\":null,"
                 + "\"maxHops\":1,\"tokenLifetime\":null,\"refreshToken\":false,\"resources\":[]}"), r.json());
 
-        HttpResult missing = Http.get(oboUrl("clients/no-such-client"), admin.token());
+        HttpResult missing = Http.get(obo().url("clients/no-such-client"), admin.token());
         assertEquals(404, missing.status(), missing::describe);
         assertEquals("Client 'no-such-client' not found", missing.field("errorMessage"));
     }
@@ -96,7 +96,7 @@ class OboAdminResourceIT extends AbstractOboIT {
 
     @Test
     void putEnablesAClientAndTheExchangeFollowsTheNewRules() {
-        HttpResult r = put("plain-api", "{\"enabled\":true,\"audiences\":[\"inventory-api\"],\"maxHops\":2,"
+        HttpResult r = obo().put("plain-api", "{\"enabled\":true,\"audiences\":[\"inventory-api\"],\"maxHops\":2,"
                 + "\"tokenLifetime\":120,\"scopes\":[\"openid\",\"profile\",\"email\"],\"refreshToken\":false}");
         assertEquals(200, r.status(), r::describe);
         assertEquals(Json.parse("{\"clientId\":\"plain-api\",\"enabled\":true,\"audiences\":[\"inventory-api\"],"
@@ -108,7 +108,7 @@ class OboAdminResourceIT extends AbstractOboIT {
         assertEquals("2", attrs.get("obo.max-hops"));
         assertEquals("120", attrs.get("obo.token-lifetime"));
         assertEquals("openid profile email", attrs.get("obo.scopes"));
-        assertEquals(r.json(), Http.get(oboUrl("clients/plain-api"), admin.token()).json());
+        assertEquals(r.json(), Http.get(obo().url("clients/plain-api"), admin.token()).json());
 
         // web-app's tokens carry aud plain-api: plain-api now exchanges them for inventory-api
         Jwt t = assertExchanged(oauth.exchange(ClientAuth.basic("plain-api", "plain-secret")).subject(aliceToken())
@@ -117,7 +117,7 @@ class OboAdminResourceIT extends AbstractOboIT {
         assertTrue(t.exp() - t.iat() <= 120, t::toString);
 
         // a partial update changes only what it names; null restores the default
-        HttpResult partial = put("plain-api", "{\"tokenLifetime\":null,\"maxHops\":3}");
+        HttpResult partial = obo().put("plain-api", "{\"tokenLifetime\":null,\"maxHops\":3}");
         assertEquals(200, partial.status(), partial::describe);
         assertTrue(partial.json().get("tokenLifetime").isNull(), partial::describe);
         assertEquals(3, partial.json().get("maxHops").asInt());
@@ -125,7 +125,7 @@ class OboAdminResourceIT extends AbstractOboIT {
         assertEquals(null, admin.clientAttributes(realmName(), "plain-api").get("obo.token-lifetime"));
 
         // a GET answer can be sent back as is
-        assertEquals(200, put("plain-api", Json.write(partial.json())).status());
+        assertEquals(200, obo().put("plain-api", Json.write(partial.json())).status());
     }
 
     @Test
@@ -152,21 +152,21 @@ class OboAdminResourceIT extends AbstractOboIT {
         bodies.put("[]", "must be a JSON object");
         bodies.put("", "must be a JSON object");
         bodies.forEach((body, message) -> {
-            HttpResult r = put("orders-api", body);
+            HttpResult r = obo().put("orders-api", body);
             assertEquals(400, r.status(), () -> body + " -> " + r.describe());
             assertNotNull(r.field("errorMessage"), () -> body + " -> " + r.describe());
             assertTrue(r.field("errorMessage").contains(message), () -> body + " -> " + r.describe());
             assertEquals(before, admin.clientAttributes(realmName(), "orders-api"), () -> "attributes changed by "
                     + body);
         });
-        HttpResult several = put("orders-api", "{\"maxHops\":0,\"audiences\":[\"ghost\"],\"x\":1}");
+        HttpResult several = obo().put("orders-api", "{\"maxHops\":0,\"audiences\":[\"ghost\"],\"x\":1}");
         assertEquals(3, several.json().get("errors").size(), several::describe);
         assertTrue(several.field("errorMessage").contains("Unknown target client 'ghost'"), several::describe);
 
-        HttpResult publicClient = put("web-app", "{\"enabled\":true}");
+        HttpResult publicClient = obo().put("web-app", "{\"enabled\":true}");
         assertEquals(400, publicClient.status(), publicClient::describe);
         assertTrue(publicClient.field("errorMessage").contains("Client 'web-app' is public"), publicClient::describe);
-        HttpResult missing = put("no-such-client", "{\"enabled\":true}");
+        HttpResult missing = obo().put("no-such-client", "{\"enabled\":true}");
         assertEquals(404, missing.status(), missing::describe);
         assertEquals("Client 'no-such-client' not found", missing.field("errorMessage"), missing::describe);
     }
@@ -176,30 +176,30 @@ class OboAdminResourceIT extends AbstractOboIT {
     @Test
     void anAdminWithoutClientRolesIsForbidden() {
         Map<String, String> before = admin.clientAttributes(realmName(), "orders-lite");
-        assertEquals(403, Http.get(oboUrl("clients"), noRoles).status());
-        assertEquals(403, Http.get(oboUrl("clients/orders-lite"), noRoles).status());
-        assertEquals(403, Http.get(oboUrl("clients/no-such-client"), noRoles).status());
-        assertEquals(403, Http.putJson(oboUrl("clients/orders-lite"), noRoles, "{\"maxHops\":2}").status());
-        assertEquals(401, Http.get(oboUrl("clients"), null).status());
+        assertEquals(403, Http.get(obo().url("clients"), noRoles).status());
+        assertEquals(403, Http.get(obo().url("clients/orders-lite"), noRoles).status());
+        assertEquals(403, Http.get(obo().url("clients/no-such-client"), noRoles).status());
+        assertEquals(403, Http.putJson(obo().url("clients/orders-lite"), noRoles, "{\"maxHops\":2}").status());
+        assertEquals(401, Http.get(obo().url("clients"), null).status());
         assertEquals(before, admin.clientAttributes(realmName(), "orders-lite"));
     }
 
     @Test
     void viewClientsMayReadButNotWrite() {
         Map<String, String> before = admin.clientAttributes(realmName(), "orders-lite");
-        HttpResult list = Http.get(oboUrl("clients"), viewer);
+        HttpResult list = Http.get(obo().url("clients"), viewer);
         assertEquals(200, list.status(), list::describe);
-        assertNotNull(find(list.json(), "orders-lite"));
-        assertEquals(200, Http.get(oboUrl("clients/orders-lite"), viewer).status());
-        HttpResult put = Http.putJson(oboUrl("clients/orders-lite"), viewer, "{\"maxHops\":2}");
+        assertNotNull(OboAdmin.find(list.json(), "orders-lite"));
+        assertEquals(200, Http.get(obo().url("clients/orders-lite"), viewer).status());
+        HttpResult put = Http.putJson(obo().url("clients/orders-lite"), viewer, "{\"maxHops\":2}");
         assertEquals(403, put.status(), put::describe);
         assertEquals(before, admin.clientAttributes(realmName(), "orders-lite"));
 
         String manager = realmUserToken("manager", "manage-clients");
-        HttpResult managed = Http.putJson(oboUrl("clients/orders-lite"), manager, "{\"maxHops\":2}");
+        HttpResult managed = Http.putJson(obo().url("clients/orders-lite"), manager, "{\"maxHops\":2}");
         assertEquals(200, managed.status(), managed::describe);
         assertEquals(2, managed.json().get("maxHops").asInt());
-        assertEquals(200, put("orders-lite", "{\"maxHops\":null}").status());
+        assertEquals(200, obo().put("orders-lite", "{\"maxHops\":null}").status());
     }
 
     // ---------------------------------------------------------------- helpers
@@ -208,17 +208,6 @@ class OboAdminResourceIT extends AbstractOboIT {
         return new OboAdmin(admin, oauth, realmName());
     }
 
-    private String oboUrl(String path) {
-        return obo().url(path);
-    }
-
-    private HttpResult put(String clientId, String body) {
-        return obo().put(clientId, body);
-    }
-
-    private static JsonNode find(JsonNode list, String clientId) {
-        return OboAdmin.find(list, clientId);
-    }
 
     /** A realm-local administrator with these roles (deleted after the test), and an access token for it. */
     private String realmUserToken(String username, String... realmManagementRoles) {

@@ -51,9 +51,9 @@ class OboConfigurationIT extends AbstractOboIT {
                     Duration.ofSeconds(10));
             assertNotNull(event, "no TOKEN_EXCHANGE_ERROR event naming the malformed attribute");
 
-            HttpResult list = Http.get(oboUrl("clients"), admin.token());
+            HttpResult list = Http.get(obo().url("clients"), admin.token());
             assertEquals(200, list.status(), list::describe);
-            JsonNode lite = find(list.json(), "orders-lite");
+            JsonNode lite = OboAdmin.find(list.json(), "orders-lite");
             assertNotNull(lite, "a misconfigured OBO client vanished from the list: " + list.describe());
             assertTrue(lite.get("enabled").isNull(), lite::toString);
             assertEquals("obo.enabled is '" + value + "', not true or false", lite.path("errors").path("enabled")
@@ -133,7 +133,7 @@ class OboConfigurationIT extends AbstractOboIT {
                     admin.token(), Json.write(client));
             assertEquals(400, own.status(), "Keycloak's own client update: " + own.describe());
 
-            HttpResult obo = put("orders-lite", "{\"audiences\":[\"inventory-api\",\"billing-api\"]}");
+            HttpResult obo = obo().put("orders-lite", "{\"audiences\":[\"inventory-api\",\"billing-api\"]}");
             assertEquals(400, obo.status(), obo::describe);
             assertEquals(own.field("error"), obo.field("error"), obo::describe);
             assertEquals(own.field("error_description"), obo.field("error_description"), obo::describe);
@@ -142,9 +142,9 @@ class OboConfigurationIT extends AbstractOboIT {
             policies.clearPolicies();
             policies.putProfiles();
         }
-        HttpResult allowed = put("orders-lite", "{\"maxHops\":2}");
+        HttpResult allowed = obo().put("orders-lite", "{\"maxHops\":2}");
         assertEquals(200, allowed.status(), allowed::describe);
-        assertEquals(200, put("orders-lite", "{\"maxHops\":null}").status());
+        assertEquals(200, obo().put("orders-lite", "{\"maxHops\":null}").status());
     }
 
     /** A target's resource indicators ({@code obo.resource}) are read and set like a source's rules. */
@@ -152,14 +152,14 @@ class OboConfigurationIT extends AbstractOboIT {
     void aTargetsResourceIndicatorsAreReadAndSetThroughTheAdminResource() {
         Map<String, String> before = admin.clientAttributes(realmName(), "inventory-api");
         try {
-            HttpResult set = put("inventory-api", "{\"resources\":[\"urn:example:stock\"]}");
+            HttpResult set = obo().put("inventory-api", "{\"resources\":[\"urn:example:stock\"]}");
             assertEquals(200, set.status(), set::describe);
             assertEquals("urn:example:stock", set.json().path("resources").get(0).asText(), set::describe);
             Jwt t = assertExchanged(oauth.exchange(Clients.ORDERS).subject(aliceToken())
                     .param("resource", "urn:example:stock").send());
             assertAud(t, "inventory-api");
 
-            HttpResult bad = put("inventory-api", "{\"resources\":[\"stock\"]}");
+            HttpResult bad = obo().put("inventory-api", "{\"resources\":[\"stock\"]}");
             assertEquals(400, bad.status(), bad::describe);
             assertEquals("resources must be absolute URIs without a fragment, got 'stock'", bad.field("errorMessage"),
                     bad::describe);
@@ -184,7 +184,7 @@ class OboConfigurationIT extends AbstractOboIT {
             {"{\"scopes\":[\"" + "s".repeat(70_000) + "\"]}", "longer than 65536 characters"},
         };
         for (String[] body : refused) {
-            HttpResult r = put("orders-lite", body[0]);
+            HttpResult r = obo().put("orders-lite", body[0]);
             String shown = body[0].length() > 60 ? body[0].substring(0, 60) + "..." : body[0];
             assertEquals(400, r.status(), () -> shown + ": " + r.describe());
             assertTrue(r.field("errorMessage").contains(body[1]), () -> shown + ": " + r.describe());
@@ -200,12 +200,12 @@ class OboConfigurationIT extends AbstractOboIT {
     void clientIdsCannotBeProbed() {
         String querier = obo().realmAdminToken("querier", "query-clients");
         for (String path : new String[] {"clients/orders-lite", "clients/no-such-client"}) {
-            HttpResult get = Http.get(oboUrl(path), querier);
+            HttpResult get = Http.get(obo().url(path), querier);
             assertEquals(403, get.status(), () -> path + ": " + get.describe());
-            HttpResult put = Http.putJson(oboUrl(path), querier, "{\"maxHops\":2}");
+            HttpResult put = Http.putJson(obo().url(path), querier, "{\"maxHops\":2}");
             assertEquals(403, put.status(), () -> path + ": " + put.describe());
         }
-        assertEquals(404, Http.get(oboUrl("clients/no-such-client"), admin.token()).status());
+        assertEquals(404, Http.get(obo().url("clients/no-such-client"), admin.token()).status());
     }
 
     @Test
@@ -215,7 +215,7 @@ class OboConfigurationIT extends AbstractOboIT {
         realmRep.put("adminEventsDetailsEnabled", true);
         admin.updateRealm(realmName(), realmRep);
         try {
-            assertEquals(200, put("orders-lite", "{\"maxHops\":2}").status());
+            assertEquals(200, obo().put("orders-lite", "{\"maxHops\":2}").status());
             String uuid = admin.clientUuid(realmName(), "orders-lite");
             HttpResult events = Http.get(admin.realmUrl(realmName())
                     + "/admin-events?operationTypes=UPDATE&resourceTypes=CLIENT", admin.token());
@@ -230,7 +230,7 @@ class OboConfigurationIT extends AbstractOboIT {
         } finally {
             realmRep.put("adminEventsEnabled", false);
             admin.updateRealm(realmName(), realmRep);
-            put("orders-lite", "{\"maxHops\":null}");
+            obo().put("orders-lite", "{\"maxHops\":null}");
         }
     }
 
@@ -240,15 +240,4 @@ class OboConfigurationIT extends AbstractOboIT {
         return new OboAdmin(admin, oauth, realmName());
     }
 
-    private String oboUrl(String path) {
-        return obo().url(path);
-    }
-
-    private HttpResult put(String clientId, String body) {
-        return obo().put(clientId, body);
-    }
-
-    private static JsonNode find(JsonNode list, String clientId) {
-        return OboAdmin.find(list, clientId);
-    }
 }
