@@ -58,7 +58,10 @@ public final class ContainerKeycloak implements KeycloakRuntime {
                 .withAdminUsername("admin")
                 .withAdminPassword("admin") // test-only bootstrap admin
                 .withProviderLibsFrom(List.of(jar.toFile()))
-                .withStartupTimeout(ItConfig.startTimeout());
+                .withStartupTimeout(ItConfig.startTimeout())
+                // as DistributionKeycloak: metrics on, the OBO duration histogram on
+                .withEnv("KC_METRICS_ENABLED", "true")
+                .withEnv("KC_SPI_OAUTH2_TOKEN_EXCHANGE__OBO__METRICS_HISTOGRAMS", "true");
         String features = ItConfig.features();
         if (!features.isEmpty()) {
             c = c.withFeaturesEnabled(features.split(","));

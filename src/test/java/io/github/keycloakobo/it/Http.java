@@ -25,6 +25,11 @@ public final class Http {
         return send(request(url, bearer).GET());
     }
 
+    /** GET of a plain-text resource (Prometheus' {@code /metrics} answers 406 to {@code Accept: application/json}). */
+    public static HttpResult getText(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header("Accept", "text/plain").GET());
+    }
+
     public static HttpResult delete(String url, String bearer) {
         return send(request(url, bearer).DELETE());
     }
