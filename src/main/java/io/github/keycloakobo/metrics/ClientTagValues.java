@@ -18,8 +18,14 @@ final class ClientTagValues {
         this.limit = limit;
     }
 
-    /** {@code value} itself if it is (or can still be) one of the realm's admitted values, else {@code other}. */
+    /**
+     * {@code value} itself if it is (or can still be) one of the realm's admitted values, else {@code other}. The
+     * fixed values {@code none}, {@code unknown} and {@code other} always pass and take no place.
+     */
     String admit(String realm, String value) {
+        if (value.equals(OboMetrics.NONE) || value.equals(OboMetrics.UNKNOWN) || value.equals(OboMetrics.OTHER)) {
+            return value;
+        }
         Set<String> admitted = admittedByRealm.computeIfAbsent(realm, r -> ConcurrentHashMap.newKeySet());
         if (admitted.contains(value)) {
             return value;

@@ -158,11 +158,15 @@ public final class DistributionKeycloak implements KeycloakRuntime {
 
     /** The extension's option that switches the duration histogram on (runtime), as an operator writes it. */
     static final String METRICS_HISTOGRAMS_OPTION = "spi-oauth2-token-exchange--obo--metrics-histograms";
+    /** The cap of distinct source and target tag values per realm, low on the test server so that a test can reach it. */
+    static final String METRICS_MAX_CLIENT_TAGS_OPTION = "spi-oauth2-token-exchange--obo--metrics-max-client-tags";
+    static final int METRICS_MAX_CLIENT_TAGS = 5;
 
     private static DistributionKeycloak launch(Path workDir, Path home, Path pidFile, Path logFile, int httpPort,
             int managementPort) {
         return launch(workDir, home, pidFile, logFile, httpPort, managementPort, List.of("--cache=local",
-                "--" + METRICS_HISTOGRAMS_OPTION + "=true"));
+                "--" + METRICS_HISTOGRAMS_OPTION + "=true",
+                "--" + METRICS_MAX_CLIENT_TAGS_OPTION + "=" + METRICS_MAX_CLIENT_TAGS));
     }
 
     /**

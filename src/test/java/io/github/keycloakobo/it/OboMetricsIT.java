@@ -144,6 +144,40 @@ class OboMetricsIT extends AbstractOboIT {
     }
 
     @Test
+    void beyondTheCapOfTargetsPerRealmATargetIsOther() {
+        // a realm of its own, so that no other test's targets take places under the cap
+        TestRealm capped = TestRealm.create("OboMetricsCap");
+        try {
+            OAuth cappedOAuth = capped.oauth();
+            String token = cappedOAuth.login(Clients.WEB_APP, "alice", "alice", "openid").accessToken();
+            List<String> targets = List.of("reports-api", "loop-a", "loop-b", "plain-api", "batch-job", "builtin-te",
+                    "disabled-api");
+            int cap = DistributionKeycloak.METRICS_MAX_CLIENT_TAGS;
+            assertTrue(targets.size() > cap);
+            for (String target : targets) {
+                assertError(cappedOAuth.exchange(ORDERS).subject(token).audience(target).send(), 400,
+                        "invalid_target");
+            }
+            PrometheusText text = scrape();
+            Map<String, String> refused = Map.of("realm", capped.name(), "source", "orders-api", "form", "rfc8693",
+                    "outcome", "refused", "error", "invalid_target");
+            for (String target : targets.subList(0, cap)) {
+                Map<String, String> labels = new LinkedHashMap<>(refused);
+                labels.put("target", target);
+                assertEquals(1.0, text.sum(EXCHANGES, labels), () -> "target " + target);
+            }
+            Map<String, String> other = new LinkedHashMap<>(refused);
+            other.put("target", "other");
+            assertEquals(targets.size() - cap, text.sum(EXCHANGES, other), "the targets beyond the cap");
+            assertEquals(targets.size(), text.sum(EXCHANGES, Map.of("realm", capped.name())));
+        } finally {
+            if (!ItConfig.keepRealms()) {
+                capped.delete();
+            }
+        }
+    }
+
+    @Test
     void noSeriesCarriesAUserATokenOrAnUnexpectedLabel() {
         String token = aliceToken();
         assertExchanged(oauth.exchange(ORDERS).subject(token).audience("inventory-api").send());

@@ -92,6 +92,19 @@ class OboMetricsTest {
     }
 
     @Test
+    void theFixedTargetValuesTakeNoPlaceUnderTheCap() {
+        OboMetrics m = install(1, false);
+        m.record("r1", "s1", "rfc8693", List.of(), KNOWN, "invalid_request", -1);
+        m.record("r1", "s1", "rfc8693", List.of("nobody"), KNOWN, "invalid_target", -1);
+        m.record("r1", "s1", "rfc8693", List.of("inventory-api"), KNOWN, null, -1);
+        m.record("r1", "s1", "rfc8693", List.of("billing-api"), KNOWN, null, -1);
+        assertEquals(1.0, count("target", "none"));
+        assertEquals(1.0, count("target", "unknown"));
+        assertEquals(1.0, count("target", "inventory-api"));
+        assertEquals(1.0, count("target", "other"));
+    }
+
+    @Test
     void aMalformedErrorCodeIsOther() {
         install(10, false).record("r1", "orders-api", "rfc8693", List.of(), KNOWN, "Not An <OAuth> code", -1);
         assertEquals(1.0, count("error", "other", "outcome", "refused"));
