@@ -321,13 +321,18 @@ final class OboExchangeCore {
         if (!metrics.enabled()) {
             return;
         }
-        Object started = session.getAttribute(STARTED_ATTRIBUTE);
-        long nanos = started instanceof Long t0 ? System.nanoTime() - t0 : -1;
-        org.keycloak.events.Event audit = event.getEvent();
-        Map<String, String> details = audit.getDetails() == null ? Map.of() : audit.getDetails();
-        RealmModel realm = session.getContext().getRealm();
-        metrics.record(realm != null ? realm.getName() : audit.getRealmName(), audit.getClientId(),
-                details.get(DETAIL_REQUEST_FORM), SpaceSeparated.split(details.get(Details.AUDIENCE)),
-                id -> realm != null && realm.getClientByClientId(id) != null, audit.getError(), nanos);
+        try {
+            Object started = session.getAttribute(STARTED_ATTRIBUTE);
+            long nanos = started instanceof Long t0 ? System.nanoTime() - t0 : -1;
+            org.keycloak.events.Event audit = event.getEvent();
+            Map<String, String> details = audit.getDetails() == null ? Map.of() : audit.getDetails();
+            RealmModel realm = session.getContext().getRealm();
+            metrics.record(realm != null ? realm.getName() : audit.getRealmName(), audit.getClientId(),
+                    details.get(DETAIL_REQUEST_FORM), SpaceSeparated.split(details.get(Details.AUDIENCE)),
+                    id -> realm != null && realm.getClientByClientId(id) != null, audit.getError(), nanos);
+        } catch (RuntimeException e) {
+            // a meter never changes the answer: the token or the refusal goes out as decided
+            LOG.debugf(e, "On-behalf-of metrics not recorded");
+        }
     }
 }
