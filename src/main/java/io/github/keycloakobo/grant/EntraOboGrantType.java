@@ -64,6 +64,8 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
         }
         setContext(context);
         event.client(client);
+        // also on a refusal by the client policies below, which the audit and the metrics name by form
+        event.detail(OboExchangeCore.DETAIL_REQUEST_FORM, RequestForm.JWT_BEARER_OBO.auditName());
 
         TokenRequestContext call = new TokenRequestContext(session, realm, client, event, cors, tokenManager, clientAuthAttributes,
                 null);
@@ -86,8 +88,7 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
             OboExchangeCore.triggerClientPolicies(session, event, cors, new TokenExchangeRequestContext(exchange));
             call = call.withRestrictedScopes(KeycloakApi.get().restrictedScopes(exchange));
         } catch (OboDeniedException e) {
-            event.detail(OboExchangeCore.DETAIL_REQUEST_FORM, RequestForm.JWT_BEARER_OBO.auditName());
-            throw OboExchangeCore.refuse(event, cors, client, e.denial());
+            throw OboExchangeCore.refuse(session, event, cors, client, e.denial());
         }
         return OboExchangeCore.exchange(call, request, assertion);
     }

@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.github.keycloakobo.compat.KeycloakApi;
+import io.github.keycloakobo.metrics.OboMetrics;
 import io.github.keycloakobo.policy.Decision;
 import io.github.keycloakobo.policy.Denial;
 import io.github.keycloakobo.policy.ExchangeRequest;
@@ -66,7 +67,9 @@ final class OboExchangeCore {
     static final String DETAIL_HOPS = "obo_hops";
     static final String DETAIL_REQUEST_FORM = "obo_request_form";
     static final String DETAIL_RESOURCE = "resource";
-    static final String SERVER_ERROR = "server_error";
+    static final String SERVER_ERROR = OboMetrics.SERVER_ERROR;
+    /** Session attribute: when the OBO work of this request began ({@link System#nanoTime()}), for its timer. */
+    private static final String STARTED_ATTRIBUTE = "obo.started";
 
     private static final Logger LOG = Logger.getLogger(OboExchangeCore.class);
     private static final Set<String> REPORTED_MISCONFIGURATIONS = ConcurrentHashMap.newKeySet();
@@ -148,16 +151,20 @@ final class OboExchangeCore {
      * a refusal is the server's: {@code 500 server_error}, logged once, never a token.
      */
     static Response guarded(TokenRequestContext call, RequestForm form, Supplier<Response> work) {
+        if (OboMetrics.get().enabled()) {
+            call.session().setAttribute(STARTED_ATTRIBUTE, System.nanoTime());
+        }
         call.event().detail(DETAIL_REQUEST_FORM, form.auditName());
         KeycloakApi keycloak = KeycloakApi.get();
         if (!keycloak.supported()) {
-            throw refuse(call.event(), call.cors(), call.client(), Denial.of(OAuthError.UNAUTHORIZED_CLIENT,
-                    "keycloak_unsupported", keycloak.unsupportedDescription()));
+            throw refuse(call.session(), call.event(), call.cors(), call.client(),
+                    Denial.of(OAuthError.UNAUTHORIZED_CLIENT, "keycloak_unsupported",
+                            keycloak.unsupportedDescription()));
         }
         try {
             return work.get();
         } catch (OboDeniedException e) {
-            throw refuse(call.event(), call.cors(), call.client(), form.answer(e.denial()));
+            throw refuse(call.session(), call.event(), call.cors(), call.client(), form.answer(e.denial()));
         } catch (WebApplicationException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
@@ -165,6 +172,7 @@ final class OboExchangeCore {
                     call.client().getClientId());
             call.event().detail(Details.REASON, "server_error");
             call.event().error(SERVER_ERROR);
+            measure(call.session(), call.event());
             throw new CorsErrorResponseException(call.cors(), SERVER_ERROR,
                     "The on-behalf-of request could not be completed because of a server error",
                     Response.Status.INTERNAL_SERVER_ERROR);
@@ -225,6 +233,7 @@ final class OboExchangeCore {
                     ? OAuth2Constants.REFRESH_TOKEN_TYPE : OAuth2Constants.ACCESS_TOKEN_TYPE);
         }
         event.success();
+        measure(session, event);
         return call.cors().add(Response.ok(response, MediaType.APPLICATION_JSON_TYPE));
     }
 
@@ -276,13 +285,13 @@ final class OboExchangeCore {
             event.detail(Details.REASON, Details.CLIENT_POLICY_ERROR);
             event.detail(Details.CLIENT_POLICY_ERROR, cpe.getError());
             event.detail(Details.CLIENT_POLICY_ERROR_DETAIL, cpe.getErrorDetail());
-            event.error(cpe.getError());
-            throw new CorsErrorResponseException(cors, cpe.getError(), cpe.getErrorDetail(), cpe.getErrorStatus());
+            throw refusal(session, event, cors, cpe.getError(), cpe.getErrorDetail(), cpe.getErrorStatus());
         }
     }
 
     /** Records the refusal in the audit event and answers it as an OAuth error. */
-    static CorsErrorResponseException refuse(EventBuilder event, Cors cors, ClientModel client, Denial denial) {
+    static CorsErrorResponseException refuse(KeycloakSession session, EventBuilder event, Cors cors, ClientModel client,
+                                             Denial denial) {
         LOG.debugf("On-behalf-of exchange refused for client '%s': %s", client.getClientId(), denial.reason());
         if (denial.reason().equals(OboClientPolicy.MISCONFIGURED) && REPORTED_MISCONFIGURATIONS.size() < 1000
                 && REPORTED_MISCONFIGURATIONS.add(client.getId() + " " + denial.description())) {
@@ -291,8 +300,39 @@ final class OboExchangeCore {
                     + "fixed", client.getRealm().getName(), denial.description());
         }
         event.detail(Details.REASON, denial.reason() + ": " + denial.description());
-        event.error(denial.error().code());
-        return new CorsErrorResponseException(cors, denial.error().code(), denial.description(),
+        return refusal(session, event, cors, denial.error().code(), denial.description(),
                 Response.Status.fromStatusCode(denial.error().httpStatus()));
+    }
+
+    /** The one way a refusal leaves the OBO code: the audit event's error, the metrics, the OAuth error answer. */
+    private static CorsErrorResponseException refusal(KeycloakSession session, EventBuilder event, Cors cors,
+                                                      String error, String description, Response.Status status) {
+        event.error(error);
+        measure(session, event);
+        return new CorsErrorResponseException(cors, error, description, status);
+    }
+
+    /**
+     * Counts (and, when its OBO work was timed, times) an answered request, with the tags its audit event just
+     * recorded: realm, client, {@code obo_request_form}, {@code audience} (issued, or asked for on a refusal) and error.
+     */
+    private static void measure(KeycloakSession session, EventBuilder event) {
+        OboMetrics metrics = OboMetrics.get();
+        if (!metrics.enabled()) {
+            return;
+        }
+        try {
+            Object started = session.getAttribute(STARTED_ATTRIBUTE);
+            long nanos = started instanceof Long t0 ? System.nanoTime() - t0 : -1;
+            org.keycloak.events.Event audit = event.getEvent();
+            Map<String, String> details = audit.getDetails() == null ? Map.of() : audit.getDetails();
+            RealmModel realm = session.getContext().getRealm();
+            metrics.record(realm != null ? realm.getName() : audit.getRealmName(), audit.getClientId(),
+                    details.get(DETAIL_REQUEST_FORM), SpaceSeparated.split(details.get(Details.AUDIENCE)),
+                    id -> realm != null && realm.getClientByClientId(id) != null, audit.getError(), nanos);
+        } catch (RuntimeException e) {
+            // a meter never changes the answer: the token or the refusal goes out as decided
+            LOG.debugf(e, "On-behalf-of metrics not recorded");
+        }
     }
 }

@@ -43,7 +43,8 @@ public class OboTokenExchangeProvider implements TokenExchangeProvider {
             OboExchangeCore.precheck(context.getClient(), request(context));
         } catch (OboDeniedException e) {
             context.getEvent().detail(OboExchangeCore.DETAIL_REQUEST_FORM, RequestForm.TOKEN_EXCHANGE.auditName());
-            throw OboExchangeCore.refuse(context.getEvent(), context.getCors(), context.getClient(), e.denial());
+            throw OboExchangeCore.refuse(context.getSession(), context.getEvent(), context.getCors(),
+                    context.getClient(), e.denial());
         }
         return true;
     }

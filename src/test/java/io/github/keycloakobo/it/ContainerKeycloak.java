@@ -58,7 +58,12 @@ public final class ContainerKeycloak implements KeycloakRuntime {
                 .withAdminUsername("admin")
                 .withAdminPassword("admin") // test-only bootstrap admin
                 .withProviderLibsFrom(List.of(jar.toFile()))
-                .withStartupTimeout(ItConfig.startTimeout());
+                .withStartupTimeout(ItConfig.startTimeout())
+                // as DistributionKeycloak: metrics on, the OBO duration histogram on, the low tag cap
+                .withEnv("KC_METRICS_ENABLED", "true")
+                .withEnv("KC_SPI_OAUTH2_TOKEN_EXCHANGE__OBO__METRICS_HISTOGRAMS", "true")
+                .withEnv("KC_SPI_OAUTH2_TOKEN_EXCHANGE__OBO__METRICS_MAX_CLIENT_TAGS",
+                        String.valueOf(DistributionKeycloak.METRICS_MAX_CLIENT_TAGS));
         String features = ItConfig.features();
         if (!features.isEmpty()) {
             c = c.withFeaturesEnabled(features.split(","));

@@ -118,7 +118,9 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     }
 
     private static void build(Path home, Path buildLog) {
-        List<String> options = new ArrayList<>(List.of("--db=dev-mem", "--health-enabled=true"));
+        // metrics on as an operator switches them on, so that OboMetricsIT reads the OBO meters on /metrics
+        List<String> options = new ArrayList<>(List.of("--db=dev-mem", "--health-enabled=true",
+                "--metrics-enabled=true"));
         String features = ItConfig.features();
         if (!features.isEmpty()) {
             options.add("--features=" + features);
@@ -154,9 +156,17 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         log("kc.sh build %s done in %d ms", String.join(" ", options), ms(t0));
     }
 
+    /** The extension's option that switches the duration histogram on (runtime), as an operator writes it. */
+    static final String METRICS_HISTOGRAMS_OPTION = "spi-oauth2-token-exchange--obo--metrics-histograms";
+    /** The cap of distinct source and target tag values per realm, low on the test server so that a test can reach it. */
+    static final String METRICS_MAX_CLIENT_TAGS_OPTION = "spi-oauth2-token-exchange--obo--metrics-max-client-tags";
+    static final int METRICS_MAX_CLIENT_TAGS = 5;
+
     private static DistributionKeycloak launch(Path workDir, Path home, Path pidFile, Path logFile, int httpPort,
             int managementPort) {
-        return launch(workDir, home, pidFile, logFile, httpPort, managementPort, List.of("--cache=local"));
+        return launch(workDir, home, pidFile, logFile, httpPort, managementPort, List.of("--cache=local",
+                "--" + METRICS_HISTOGRAMS_OPTION + "=true",
+                "--" + METRICS_MAX_CLIENT_TAGS_OPTION + "=" + METRICS_MAX_CLIENT_TAGS));
     }
 
     /**
