@@ -40,6 +40,7 @@ import org.keycloak.services.clientpolicy.ClientPolicyException;
 import org.keycloak.services.clientpolicy.context.AdminClientUpdateContext;
 import org.keycloak.services.clientpolicy.context.AdminClientUpdatedContext;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.util.JsonSerialization;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
@@ -51,7 +52,8 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * </ul>
  * Reading needs view permission on the client(s) ({@code view-clients}), writing the permission of Keycloak's own client
  * update (configure or {@code manage-clients}); a write is a client update to the realm's client policies, which run
- * first and may refuse it. Errors are JSON {@code {"errorMessage": ...}}.
+ * first and may refuse it. Errors are JSON {@code {"errorMessage": ...}}, a client policy's refusal Keycloak's
+ * {@code {"error": ..., "error_description": ...}}.
  */
 public class OboAdminResource {
 
@@ -139,8 +141,20 @@ public class OboAdminResource {
             }
         });
         proposed.setAttributes(attributes);
+        JsonNode asProposed = JsonSerialization.mapper.valueToTree(proposed);
+        // as Keycloak's client resource does, for executors that read the client of the context
+        session.getContext().setClient(client);
         try {
             session.clientPolicy().triggerOnEvent(new AdminClientUpdateContext(proposed, client, auth.adminAuth()));
+            if (!asProposed.equals(JsonSerialization.mapper.valueToTree(proposed))) {
+                // an executor with auto-configure changed other settings (e.g. full scope off): applying only the
+                // obo.* attributes would skip them, applying them belongs to Keycloak's own client update
+                session.getTransactionManager().setRollbackOnly();
+                throw ErrorResponse.error("A client policy of this realm changes other settings of client '"
+                        + client.getClientId() + "' when it is updated; update it through Keycloak's client API "
+                        + "first (PUT /admin/realms/" + realm.getName() + "/clients/" + client.getId() + ")",
+                        Response.Status.BAD_REQUEST);
+            }
             update.changes().forEach((attribute, value) -> {
                 if (value == null) {
                     client.removeAttribute(attribute);
@@ -148,6 +162,7 @@ public class OboAdminResource {
                     client.setAttribute(attribute, value);
                 }
             });
+            client.updateClient();
             session.clientPolicy().triggerOnEvent(new AdminClientUpdatedContext(proposed, client, auth.adminAuth()));
         } catch (ClientPolicyException cpe) {
             session.getTransactionManager().setRollbackOnly();

@@ -89,9 +89,10 @@ public class OboPolicyExecutor implements ClientPolicyExecutorProvider<OboPolicy
             return;
         }
         RealmModel realm = session.getContext().getRealm();
-        Optional<String> origin = PolicyOrigins.of(realm, rawConfiguration);
+        Optional<String> origin = realm == null ? Optional.empty() : PolicyOrigins.of(realm, rawConfiguration);
         if (!configuration.valid()) {
-            LOG.warnf("Realm '%s': refusing on-behalf-of exchange by client '%s'. %s (%s)", realm.getName(),
+            LOG.warnf("Realm '%s': refusing on-behalf-of exchange by client '%s'. %s (%s)",
+                    realm == null ? "?" : realm.getName(),
                     client.getClientId(), configuration.describeProblems(), origin.orElse("unnamed policy"));
             throw new ClientPolicyException(OAuthErrorException.UNAUTHORIZED_CLIENT, "The on-behalf-of ceilings of "
                     + origin.orElse("the realm's obo-policy") + " are misconfigured");

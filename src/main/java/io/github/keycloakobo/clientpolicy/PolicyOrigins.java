@@ -24,44 +24,48 @@ import org.keycloak.util.JsonSerialization;
  * Names the client policy and profile an {@code obo-policy} executor runs in, so that a refusal by its ceilings tells
  * the administrator which one to change. Keycloak hands an executor only its configuration; the names come from the
  * realm's stored policies and profiles: every enabled policy that applies a profile holding an {@code obo-policy}
- * executor with exactly this configuration. Parsed once per version of the realm's policies and profiles.
+ * executor with exactly this configuration (their conditions are not evaluated here: a profile shared by several
+ * policies names them all). Parsed once per version of the realm's policies and profiles, one version kept per realm.
  */
 final class PolicyOrigins {
 
     private static final Logger LOG = Logger.getLogger(PolicyOrigins.class);
-    private static final int MAX_CACHED_REALM_VERSIONS = 256;
+    /** The realm's stored policies and profiles, and the names read from them. */
+    private record RealmVersion(String realmId, String policies, String profiles,
+                                Map<Map<String, Object>, String> origins) {
 
-    private record RealmVersion(String realmId, String policies, String profiles) {
+        boolean isOf(String policiesNow, String profilesNow) {
+            return Objects.equals(policies, policiesNow) && Objects.equals(profiles, profilesNow);
+        }
     }
 
-    private static final Map<RealmVersion, Map<Map<String, Object>, String>> ORIGINS = new ConcurrentHashMap<>();
+    /** By realm id; replaced when the realm's policies or profiles change. */
+    private static final Map<String, RealmVersion> VERSIONS = new ConcurrentHashMap<>();
 
     private PolicyOrigins() {
     }
 
     /** E.g. {@code client policy 'obo' (profile 'obo-ceilings')}; empty when no stored policy matches. */
     static Optional<String> of(RealmModel realm, Map<String, Object> configuration) {
-        RealmVersion version = new RealmVersion(realm.getId(), realm.getAttribute(Constants.CLIENT_POLICIES),
-                realm.getAttribute(Constants.CLIENT_PROFILES));
-        Map<Map<String, Object>, String> origins = ORIGINS.get(version);
-        if (origins == null) {
-            if (ORIGINS.size() >= MAX_CACHED_REALM_VERSIONS) {
-                ORIGINS.clear();
-            }
-            origins = ORIGINS.computeIfAbsent(version, PolicyOrigins::read);
+        String policies = realm.getAttribute(Constants.CLIENT_POLICIES);
+        String profiles = realm.getAttribute(Constants.CLIENT_PROFILES);
+        RealmVersion version = VERSIONS.get(realm.getId());
+        if (version == null || !version.isOf(policies, profiles)) {
+            version = new RealmVersion(realm.getId(), policies, profiles, read(realm.getId(), policies, profiles));
+            VERSIONS.put(realm.getId(), version);
         }
-        return Optional.ofNullable(origins.get(configuration == null ? Map.of() : configuration));
+        return Optional.ofNullable(version.origins().get(configuration == null ? Map.of() : configuration));
     }
 
-    private static Map<Map<String, Object>, String> read(RealmVersion version) {
-        if (version.policies() == null || version.profiles() == null) {
+    private static Map<Map<String, Object>, String> read(String realmId, String policiesJson, String profilesJson) {
+        if (policiesJson == null || profilesJson == null) {
             return Map.of();
         }
         try {
             List<ClientPolicyRepresentation> policies = Objects.requireNonNullElse(JsonSerialization
-                    .readValue(version.policies(), ClientPoliciesRepresentation.class).getPolicies(), List.of());
+                    .readValue(policiesJson, ClientPoliciesRepresentation.class).getPolicies(), List.of());
             List<ClientProfileRepresentation> profiles = Objects.requireNonNullElse(JsonSerialization
-                    .readValue(version.profiles(), ClientProfilesRepresentation.class).getProfiles(), List.of());
+                    .readValue(profilesJson, ClientProfilesRepresentation.class).getProfiles(), List.of());
             Map<Map<String, Object>, Set<String>> names = new java.util.HashMap<>();
             for (ClientProfileRepresentation profile : profiles) {
                 for (ClientPolicyExecutorRepresentation executor : Objects.requireNonNullElse(profile.getExecutors(),
@@ -87,7 +91,7 @@ final class PolicyOrigins {
             });
             return described;
         } catch (IOException | RuntimeException e) {
-            LOG.debugf(e, "Could not read the client policies of realm %s to name an obo-policy", version.realmId());
+            LOG.debugf(e, "Could not read the client policies of realm %s to name an obo-policy", realmId);
             return Map.of();
         }
     }

@@ -204,9 +204,9 @@ final class OboExchangeCore {
                 .orElse(RealmCeilings.DEFAULT);
         // each target client looked up once, for the policy and the issuer
         Map<String, Optional<ClientModel>> targetClients = new HashMap<>();
-        // read once per request: the policy needs them, and so does the issuer (the default ones). Optional scopes
-        // only matter when the request names scopes: without a scope parameter none of them can be in the token, so
-        // the policy's answer for them would restrict nothing.
+        // the policy's view of the source's scopes. Optional scopes only matter when the request names scopes:
+        // without a scope parameter none of them can be in the token, so the policy's answer for them would restrict
+        // nothing.
         Map<String, ClientScopeModel> defaultScopes = client.getClientScopes(true);
         Map<String, ClientScopeModel> optionalScopes =
                 request.scopes().isEmpty() ? Map.of() : client.getClientScopes(false);

@@ -44,12 +44,14 @@ public final class OboPolicyEngine {
             return deny(OAuthError.INVALID_CLIENT, "public_client", "Public clients cannot exchange tokens on behalf "
                     + "of users; client '" + clientId + "' must be confidential");
         }
+        if (attributes.enabled().isEmpty() && !attributes.problems().containsKey(OboClientPolicy.ENABLED)
+                || attributes.enabled().equals(Optional.of(false))) {
+            // switched off (validly): whatever else is malformed, the client does not take part in OBO
+            return Optional.of(disabled(clientId));
+        }
         if (!attributes.wellFormed()) {
             return deny(UNAUTHORIZED_CLIENT, OboClientPolicy.MISCONFIGURED, "The OBO policy of client '" + clientId
                     + "' is misconfigured: " + attributes.describeProblems());
-        }
-        if (!attributes.policy().enabled()) {
-            return Optional.of(disabled(clientId));
         }
         return Optional.empty();
     }
@@ -173,6 +175,7 @@ public final class OboPolicyEngine {
         String requester = request.requester();
         OAuthError subjectError = request.form().subjectTokenError();
         if (!policy.enabled()) {
+            // unreachable after checkSource; kept so that the decision alone never grants for a disabled client
             throw new OboDeniedException(disabled(requester));
         }
         if (!subject.audience().contains(requester)) {
@@ -307,7 +310,7 @@ public final class OboPolicyEngine {
                         "Scope '" + scope + "' is outside obo.scopes of client '" + requester + "'");
             }
             throw denied(INVALID_SCOPE, "scope_denied_by_realm", "Scope '" + scope + "' is outside the allowed "
-                    + "scopes of " + ceilings.excluding(scope).map(RealmCeiling::describeOrigin).orElseThrow());
+                    + "scopes of " + ceilings.excluding(scope).map(RealmCeiling::describeOrigin).orElse("the realm's obo-policy"));
         }
         return restricted;
     }

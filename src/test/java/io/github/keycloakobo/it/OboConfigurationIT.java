@@ -168,6 +168,43 @@ class OboConfigurationIT extends AbstractOboIT {
         }
     }
 
+    /**
+     * A client-update policy whose executor changes other settings of the client (auto-configure) would apply them
+     * through Keycloak's own update; the OBO admin resource writes only {@code obo.*}, so it refuses instead of
+     * storing a client the policy would not have let through.
+     */
+    @Test
+    void aClientUpdatePolicyThatChangesOtherSettingsRefusesTheOboUpdate() {
+        ClientPolicies policies = new ClientPolicies(admin, realmName());
+        ObjectNode client = admin.getClient(realmName(), "orders-lite");
+        boolean fullScope = client.path("fullScopeAllowed").asBoolean();
+        client.put("fullScopeAllowed", true);
+        admin.updateClient(realmName(), client);
+        Map<String, String> before = admin.clientAttributes(realmName(), "orders-lite");
+        ObjectNode autoConfigure = Json.object();
+        autoConfigure.put("auto-configure", true);
+        ObjectNode byAdmins = Json.object();
+        byAdmins.putArray("update-client-source").add("ByAuthenticatedUser");
+        assertEquals(204, policies.putProfiles(ClientPolicies.profile("no-full-scope",
+                ClientPolicies.executor("full-scope-disabled", autoConfigure))).status());
+        policies.putPolicy("no-full-scope-on-update", "client-updater-context", byAdmins, "no-full-scope");
+        try {
+            HttpResult r = obo().put("orders-lite", "{\"maxHops\":2}");
+            assertEquals(400, r.status(), r::describe);
+            assertTrue(r.field("errorMessage").startsWith("A client policy of this realm changes other settings of "
+                    + "client 'orders-lite' when it is updated"), r::describe);
+            assertEquals(before, admin.clientAttributes(realmName(), "orders-lite"));
+            assertTrue(admin.getClient(realmName(), "orders-lite").path("fullScopeAllowed").asBoolean(),
+                    "nothing of the refused update was stored");
+        } finally {
+            policies.clearPolicies();
+            policies.putProfiles();
+            ObjectNode restored = admin.getClient(realmName(), "orders-lite");
+            restored.put("fullScopeAllowed", fullScope);
+            admin.updateClient(realmName(), restored);
+        }
+    }
+
     @Test
     void bodiesAreStrictJsonWithinBounds() {
         Map<String, String> before = admin.clientAttributes(realmName(), "orders-lite");
