@@ -153,7 +153,7 @@ class ClientLibrariesIT extends AbstractOboIT {
         input.put("assertion", assertion);
         input.set("scopes", Json.MAPPER.valueToTree(scopes));
         input.put("calls", calls);
-        Path stderr = ItConfig.workDir().resolve("msal-node-" + System.nanoTime() + ".log");
+        Path stderr = ItConfig.workDir().resolve("msal-node-" + System.nanoTime() + ".stderr.txt");
         ProcessBuilder pb = new ProcessBuilder("node", nodeDir.resolve("msal-obo.mjs").toString())
                 .directory(nodeDir.toFile())
                 .redirectError(stderr.toFile());

@@ -64,7 +64,7 @@ public record TestTls(Path keyStore, Path certificatePem) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         cmd.addAll(List.of(args));
-        Path log = dir.resolve("keytool.log");
+        Path log = dir.resolve("keytool.out.txt");
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             p.getOutputStream().close();
