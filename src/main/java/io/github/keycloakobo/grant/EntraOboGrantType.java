@@ -20,6 +20,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.protocol.oidc.TokenExchangeContext;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
+import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.CorsErrorResponseException;
 import org.keycloak.services.clientpolicy.context.TokenExchangeRequestContext;
 
@@ -70,10 +71,11 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
         TokenRequestContext call = new TokenRequestContext(session, realm, client, event, cors, tokenManager, clientAuthAttributes,
                 null);
         ExchangeRequest request;
+        EntraScopes scopes;
         String assertion = formParams.getFirst(OAuth2Constants.ASSERTION);
         try {
             OboClientPolicy policy = OboExchangeCore.sourcePolicy(client);
-            EntraScopes scopes = EntraScopes.parse(formParams.getFirst(OAuth2Constants.SCOPE));
+            scopes = EntraScopes.parse(formParams.getFirst(OAuth2Constants.SCOPE));
             // MSAL always adds offline_access: as in Entra, a refresh token comes only where the client may have one
             boolean refresh = scopes.offlineAccess() && policy.refreshTokenAllowed() && policy.refreshTokensEnabled();
             request = new ExchangeRequest(RequestForm.JWT_BEARER_OBO, client.getClientId(),
@@ -90,7 +92,13 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
         } catch (OboDeniedException e) {
             throw OboExchangeCore.refuse(session, event, cors, client, e.denial());
         }
-        return OboExchangeCore.exchange(call, request, assertion);
+        Response answer = OboExchangeCore.exchange(call, request, assertion);
+        // Entra answers in the request's vocabulary, and MSAL's token cache needs that to find the token again; the
+        // token's own scope claim and the audit event's scope detail stay Keycloak's granted client scopes
+        if (answer.getEntity() instanceof AccessTokenResponse token) {
+            token.setScope(scopes.answerScope(token.getScope()));
+        }
+        return answer;
     }
 
     /** Only {@code requested_token_use=on_behalf_of} is this extension's; every other request is Keycloak's. */

@@ -14,12 +14,20 @@ import java.util.Set;
  * {@code openid profile offline_access} to every request; {@code openid} and {@code profile} are therefore not taken
  * as explicit requests (the source's default scopes apply as usual).
  *
+ * <p>The answer speaks the request's vocabulary ({@link #answerScope}): MSAL stores the token under the answer's
+ * {@code scope} and serves a repeated {@code acquireTokenOnBehalfOf} from its cache only when that stored set contains
+ * every requested scope other than {@code openid profile offline_access email} (compared case-insensitively), so an
+ * answer in Keycloak's vocabulary ({@code profile email}) would never be a cache hit.
+ *
  * @param audience       the target client id, or null
  * @param resource       the target resource indicator, or null
  * @param scopes         the explicitly requested scopes
  * @param offlineAccess  whether {@code offline_access} was requested
+ * @param requested      the request's scopes as written, in order, without repeats and without MSAL's reserved
+ *                       {@code openid profile offline_access}
  */
-public record EntraScopes(String audience, String resource, Set<String> scopes, boolean offlineAccess) {
+public record EntraScopes(String audience, String resource, Set<String> scopes, boolean offlineAccess,
+                          List<String> requested) {
 
     public static final String DEFAULT_SCOPE = ".default";
     public static final String OFFLINE_ACCESS = "offline_access";
@@ -28,6 +36,20 @@ public record EntraScopes(String audience, String resource, Set<String> scopes, 
 
     public EntraScopes {
         scopes = Set.copyOf(scopes);
+        requested = List.copyOf(requested);
+    }
+
+    /**
+     * The {@code scope} of a successful answer, in the Entra vocabulary of the request as Entra answers: what was
+     * asked for ({@code inventory-api/.default}, {@code api://inventory-api/stock.read}, a bare {@code email}), since
+     * a successful exchange grants every explicitly requested scope (an explicit scope it cannot grant is refused
+     * with {@code invalid_scope}). A request that names nothing beyond MSAL's reserved scopes has nothing to speak
+     * of in that vocabulary: the answer then keeps the issued token's own {@code scope}.
+     *
+     * @param tokenScope the issued token's {@code scope} (Keycloak's client scopes), may be null
+     */
+    public String answerScope(String tokenScope) {
+        return requested.isEmpty() ? tokenScope : SpaceSeparated.join(requested);
     }
 
     public List<String> audiences() {
@@ -42,6 +64,7 @@ public record EntraScopes(String audience, String resource, Set<String> scopes, 
     public static EntraScopes parse(String scopeParameter) {
         String target = null;
         Set<String> scopes = new LinkedHashSet<>();
+        Set<String> requested = new LinkedHashSet<>();
         boolean offline = false;
         for (String item : SpaceSeparated.split(scopeParameter)) {
             int slash = item.lastIndexOf('/');
@@ -50,6 +73,7 @@ public record EntraScopes(String audience, String resource, Set<String> scopes, 
                     offline = true;
                 } else if (!MSAL_RESERVED.contains(item)) {
                     scopes.add(item);
+                    requested.add(item);
                 }
                 continue;
             }
@@ -65,19 +89,21 @@ public record EntraScopes(String audience, String resource, Set<String> scopes, 
                                 + "'); request tokens for one target at a time");
             }
             target = itemTarget;
+            requested.add(item);
             if (!name.equals(DEFAULT_SCOPE)) {
                 scopes.add(name);
             }
         }
+        List<String> asWritten = List.copyOf(requested);
         if (target == null) {
-            return new EntraScopes(null, null, scopes, offline);
+            return new EntraScopes(null, null, scopes, offline, asWritten);
         }
         if (target.startsWith(API_SCHEME) && target.indexOf('/', API_SCHEME.length()) < 0) {
-            return new EntraScopes(target.substring(API_SCHEME.length()), null, scopes, offline);
+            return new EntraScopes(target.substring(API_SCHEME.length()), null, scopes, offline, asWritten);
         }
         if (target.contains("://")) {
-            return new EntraScopes(null, target, scopes, offline);
+            return new EntraScopes(null, target, scopes, offline, asWritten);
         }
-        return new EntraScopes(target, null, scopes, offline);
+        return new EntraScopes(target, null, scopes, offline, asWritten);
     }
 }

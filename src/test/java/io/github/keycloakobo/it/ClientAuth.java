@@ -39,6 +39,11 @@ public final class ClientAuth {
         return clientId;
     }
 
+    /** The client secret (test-only values of the test realm), or null. */
+    public String secret() {
+        return secret;
+    }
+
     /** Same client, authenticated with {@code client_secret_post}. */
     public ClientAuth asPost() {
         return new ClientAuth(Kind.POST, clientId, secret);

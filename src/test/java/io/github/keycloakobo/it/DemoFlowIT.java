@@ -157,6 +157,41 @@ class DemoFlowIT {
     }
 
     @Test
+    void theSameCallerTokenIsExchangedOnceAndTheExchangedTokenReused() {
+        Tokens alice = login("alice");
+        HttpResult first = callOrders(orders, alice.accessToken());
+        HttpResult second = callOrders(orders, alice.accessToken());
+        assertEquals(200, first.status(), first::describe);
+        assertEquals(200, second.status(), second::describe);
+        assertEquals("miss", first.json().path("token_exchange").path("cache").asText(), first::describe);
+        assertEquals("hit", second.json().path("token_exchange").path("cache").asText(), second::describe);
+        String jti = first.json().path("token_exchange").path("exchanged_token_claims").path("jti").asText();
+        assertEquals(jti, second.json().path("token_exchange").path("exchanged_token_claims").path("jti").asText(),
+                "the second request is served with the same exchanged token");
+
+        // Keycloak saw one exchange of alice's token by orders-api: a marker exchange of the same token, awaited,
+        // is the second (so every earlier one is stored)
+        HttpResult marker = oauth.exchange(ClientAuth.basic("orders-api", ORDERS_SECRET)).subject(alice.accessToken())
+                .audience("inventory-api").send();
+        assertEquals(200, marker.status(), marker::describe);
+        String subjectJti = alice.access().jti();
+        List<JsonNode> exchanges = List.of();
+        for (long end = System.nanoTime() + Duration.ofSeconds(30).toNanos(); System.nanoTime() < end; ) {
+            exchanges = admin.events(REALM, "TOKEN_EXCHANGE", "orders-api").stream()
+                    .filter(e -> subjectJti.equals(e.path("details").path("subject_token_id").asText())).toList();
+            if (exchanges.size() >= 2) {
+                break;
+            }
+            sleep(200);
+        }
+        assertEquals(2, exchanges.size(), "TOKEN_EXCHANGE events of alice's token (with the marker): " + exchanges);
+
+        // another token of the same user is another cache entry
+        HttpResult other = callOrders(orders, login("alice").accessToken());
+        assertEquals("miss", other.json().path("token_exchange").path("cache").asText(), other::describe);
+    }
+
+    @Test
     void bobWithoutStockReadGetsTheTargets403RelayedByTheSource() {
         Tokens bob = login("bob");
         HttpResult r = callOrders(orders, bob.accessToken());
@@ -246,5 +281,14 @@ class DemoFlowIT {
         List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -59,6 +59,9 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     private final Process process;
     private final int httpPort;
     private final int managementPort;
+    /** The HTTPS port of the shared test server (client libraries such as MSAL accept only https authorities), or 0. */
+    private volatile int httpsPort;
+    private volatile Path certificate;
     private volatile boolean stopped;
 
     private DistributionKeycloak(Path workDir, Path home, Path pidFile, Path logFile, Process process, int httpPort,
@@ -103,11 +106,27 @@ public final class DistributionKeycloak implements KeycloakRuntime {
         build(home, workDir.resolve("build.log"));
 
         Path logFile = workDir.resolve("keycloak.log");
+        // an HTTPS listener too (ClientLibrariesIT: MSAL takes only https authorities), on the supported lines
+        TestTls tls = ItConfig.keycloakAtLeast("26.4") ? TestTls.create(workDir.resolve("tls")) : null;
         IllegalStateException last = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
-            int[] ports = freePorts(2);
+            int[] ports = freePorts(3);
+            List<String> options = new ArrayList<>(List.of("--cache=local",
+                    "--" + METRICS_HISTOGRAMS_OPTION + "=true",
+                    "--" + METRICS_MAX_CLIENT_TAGS_OPTION + "=" + METRICS_MAX_CLIENT_TAGS));
+            if (tls != null) {
+                options.addAll(List.of("--https-port=" + ports[2], "--https-key-store-file=" + tls.keyStore(),
+                        "--https-key-store-password=" + TestTls.PASSWORD,
+                        // health and metrics stay plain HTTP (with HTTPS on, the management port inherits it)
+                        "--http-management-scheme=http"));
+            }
             try {
-                return launch(workDir, home, pidFile, logFile, ports[0], ports[1]);
+                DistributionKeycloak kc = launch(workDir, home, pidFile, logFile, ports[0], ports[1], options);
+                if (tls != null) {
+                    kc.httpsPort = ports[2];
+                    kc.certificate = tls.certificatePem();
+                }
+                return kc;
             } catch (PortInUseException e) {
                 // another process grabbed a port between our probe and Keycloak's bind: try other ports
                 last = e;
@@ -161,13 +180,6 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     /** The cap of distinct source and target tag values per realm, low on the test server so that a test can reach it. */
     static final String METRICS_MAX_CLIENT_TAGS_OPTION = "spi-oauth2-token-exchange--obo--metrics-max-client-tags";
     static final int METRICS_MAX_CLIENT_TAGS = 5;
-
-    private static DistributionKeycloak launch(Path workDir, Path home, Path pidFile, Path logFile, int httpPort,
-            int managementPort) {
-        return launch(workDir, home, pidFile, logFile, httpPort, managementPort, List.of("--cache=local",
-                "--" + METRICS_HISTOGRAMS_OPTION + "=true",
-                "--" + METRICS_MAX_CLIENT_TAGS_OPTION + "=" + METRICS_MAX_CLIENT_TAGS));
-    }
 
     /**
      * Starts a built distribution on 127.0.0.1 with the options every test server gets plus {@code options} (e.g.
@@ -268,6 +280,16 @@ public final class DistributionKeycloak implements KeycloakRuntime {
     @Override
     public String baseUrl() {
         return "http://127.0.0.1:" + httpPort;
+    }
+
+    @Override
+    public Optional<String> httpsBaseUrl() {
+        return httpsPort == 0 ? Optional.empty() : Optional.of("https://127.0.0.1:" + httpsPort);
+    }
+
+    @Override
+    public Optional<Path> tlsCertificate() {
+        return Optional.ofNullable(certificate);
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +34,9 @@ class EntraOboIT extends AbstractOboIT {
         Tokens login = alice();
         HttpResult r = oauth.entraOnBehalfOf(ORDERS, login.accessToken()).scope("inventory-api/.default").send();
         Jwt t = assertIssued(r);
+        // the answer speaks the request's vocabulary (MSAL caches the token under it); the token keeps Keycloak's
+        assertEquals("inventory-api/.default", r.field("scope"), r::describe);
+        assertEquals(Set.of("profile", "email"), t.scopes(), t::toString);
         assertAud(t, "inventory-api");
         assertEquals("orders-api", t.azp());
         assertEquals(login.access().sub(), t.sub());
@@ -50,6 +54,7 @@ class EntraOboIT extends AbstractOboIT {
         Jwt t = assertIssued(r);
         assertAud(t, "inventory-api");
         assertTrue(t.scopes().contains("inventory:read"), t::toString);
+        assertEquals("inventory-api/inventory:read", r.field("scope"), r::describe);
     }
 
     @Test

@@ -13,6 +13,19 @@ public interface KeycloakRuntime {
     /** Base URL of the public HTTP listener, without a trailing slash, e.g. {@code http://127.0.0.1:43125}. */
     String baseUrl();
 
+    /**
+     * Base URL of the same server over HTTPS (certificate {@link #tlsCertificate()}, for 127.0.0.1), where the runtime
+     * has one: MSAL takes only https authorities.
+     */
+    default Optional<String> httpsBaseUrl() {
+        return Optional.empty();
+    }
+
+    /** The PEM certificate of {@link #httpsBaseUrl()}, self-signed for this run. */
+    default Optional<Path> tlsCertificate() {
+        return Optional.empty();
+    }
+
     /** Base URL of the management interface (health, metrics), where the runtime exposes one. */
     Optional<String> managementUrl();
 

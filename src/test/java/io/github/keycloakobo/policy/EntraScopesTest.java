@@ -83,4 +83,56 @@ class EntraScopesTest {
         assertEquals(List.of(), s.audiences());
         assertEquals(List.of(), s.resources());
     }
+
+    @Test
+    void answerScopeIsTheRequestAsWrittenWithoutMsalsReservedScopes() {
+        // what msal-node and msal4j send: their reserved scopes are added to every request
+        assertEquals("inventory-api/.default", EntraScopes.parse("inventory-api/.default openid profile offline_access")
+                .answerScope("profile email"));
+        assertEquals("api://inventory-api/stock.read api://inventory-api/stock.write",
+                EntraScopes.parse("openid api://inventory-api/stock.read profile api://inventory-api/stock.write")
+                        .answerScope("profile email stock.read stock.write"));
+        assertEquals("https://inventory.example.com/api/.default",
+                EntraScopes.parse("https://inventory.example.com/api/.default").answerScope("profile"));
+    }
+
+    @Test
+    void answerScopeKeepsTheCaseOrderAndBareScopesOfTheRequestOnceEach() {
+        assertEquals("Inventory-API/.default email Inventory-API/inventory:read",
+                EntraScopes.parse("Inventory-API/.default email Inventory-API/inventory:read email")
+                        .answerScope("profile email inventory:read"));
+    }
+
+    @Test
+    void answerScopeOfARequestWithoutEntraScopesIsTheTokensScope() {
+        assertEquals("openid profile email", EntraScopes.parse("openid profile offline_access")
+                .answerScope("openid profile email"));
+        assertNull(EntraScopes.parse(null).answerScope(null));
+    }
+
+    /**
+     * msal-common's cache lookup (ScopeSet.createSearchScopes, CacheManager.matchTarget): the request's scopes less
+     * openid, profile, offline_access and email must all be in the stored set, case-insensitively; the stored set is
+     * the answer's scope. The same rule as msal4j's.
+     */
+    @Test
+    void msalFindsTheAnswerAgainForTheSameRequest() {
+        for (String request : List.of("inventory-api/.default openid profile offline_access",
+                "api://inventory-api/stock.read openid profile offline_access", "inventory-api/a inventory-api/b email",
+                "https://inventory.example.com/api/.default")) {
+            Set<String> stored = lower(EntraScopes.parse(request).answerScope("profile email"));
+            Set<String> searched = lower(request);
+            searched.removeAll(Set.of("openid", "profile", "offline_access", "email"));
+            assertFalse(searched.isEmpty(), request);
+            assertTrue(stored.containsAll(searched), request + " -> " + stored);
+        }
+    }
+
+    private static Set<String> lower(String scopes) {
+        Set<String> set = new java.util.HashSet<>();
+        for (String s : scopes.split(" ")) {
+            set.add(s.toLowerCase(java.util.Locale.ROOT));
+        }
+        return set;
+    }
 }

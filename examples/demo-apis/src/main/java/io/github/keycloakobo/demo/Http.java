@@ -161,10 +161,4 @@ final class Http {
     static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
-
-    /** {@code client_secret_basic}: RFC 6749 section 2.3.1 form-encodes id and secret before Base64. */
-    static String basicAuth(String clientId, String secret) {
-        String pair = encode(clientId) + ":" + encode(secret);
-        return "Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
-    }
 }

@@ -5,13 +5,31 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.Audience;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
+import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
+import com.nimbusds.oauth2.sdk.token.TypelessAccessToken;
+import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
 import com.sun.net.httpserver.HttpExchange;
 
 /**
@@ -19,8 +37,10 @@ import com.sun.net.httpserver.HttpExchange;
  *
  * <p>{@code GET /orders}: validates the caller's access token (issued by the realm for audience {@code orders-api}),
  * exchanges it at Keycloak's token endpoint for a token for {@code inventory-api} on behalf of the same user
- * (RFC 8693, {@code client_secret_basic}), calls {@code inventory-api}'s {@code GET /stock} with the new token and
- * answers the user's orders with their stock levels.
+ * (RFC 8693, {@code client_secret_basic}, through Nimbus' OAuth 2.0 SDK), calls {@code inventory-api}'s
+ * {@code GET /stock} with the new token and answers the user's orders with their stock levels. Exchanged tokens are
+ * kept per subject token and target until 30 seconds before they expire ({@link ExchangedTokens}): the same caller
+ * token is exchanged once, not on every request.
  *
  * <p>Errors: 401 for a missing/invalid caller token; the exchange refused by Keycloak (4xx, e.g.
  * {@code invalid_target}) gives 403 with Keycloak's OAuth error; Keycloak rejecting orders-api's own credentials,
@@ -29,19 +49,22 @@ import com.sun.net.httpserver.HttpExchange;
  * where {@code stage} is {@code token-exchange} or {@code inventory-api}.
  *
  * <p>Demo transparency: the 200 answer includes {@code token_exchange.exchanged_token_claims}, the decoded claims of
- * the token orders-api obtained (never the token itself), so the walkthrough can show them. A real API would not.
+ * the token orders-api obtained (never the token itself), and {@code token_exchange.cache} ({@code miss}: exchanged
+ * for this request; {@code hit}: reused), so the walkthrough can show them. A real API would not.
  */
 public final class OrdersApi implements AutoCloseable {
 
     private static final String NAME = "orders-api";
 
-    static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
-    static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+    /** An exchanged token is not reused in its last 30 seconds: it must still be valid when the target checks it. */
+    static final Duration REUSE_MARGIN = Duration.ofSeconds(30);
 
     private final DemoSettings settings;
     private final String clientId;
-    private final String clientSecret;
+    private final ClientAuthentication clientAuthentication;
+    private final URI tokenEndpoint;
     private final String targetAudience;
+    private final ExchangedTokens exchangedTokens = new ExchangedTokens(Clock.systemUTC(), REUSE_MARGIN, 10_000);
     private final String inventoryUrl;
     private final TokenValidator validator;
     private final HttpClient http = HttpClient.newBuilder()
@@ -53,7 +76,9 @@ public final class OrdersApi implements AutoCloseable {
     private OrdersApi(DemoSettings settings) throws IOException {
         this.settings = settings;
         this.clientId = settings.get(DemoSettings.ORDERS_API_CLIENT_ID);
-        this.clientSecret = settings.get(DemoSettings.ORDERS_API_CLIENT_SECRET);
+        this.clientAuthentication = new ClientSecretBasic(new ClientID(clientId),
+                new Secret(settings.get(DemoSettings.ORDERS_API_CLIENT_SECRET)));
+        this.tokenEndpoint = URI.create(settings.tokenEndpoint());
         this.targetAudience = settings.get(DemoSettings.INVENTORY_API_CLIENT_ID);
         this.inventoryUrl = settings.url(DemoSettings.INVENTORY_API_URL);
         this.validator = new TokenValidator(settings, clientId);
@@ -115,8 +140,9 @@ public final class OrdersApi implements AutoCloseable {
         String token = Http.bearerToken(exchange);
         String user = String.valueOf(caller.getClaim("preferred_username"));
         try {
-            Map<String, Object> exchanged = exchangeToken(token);
-            String inventoryToken = (String) exchanged.get("access_token");
+            Exchanged exchanged = exchangeToken(token);
+            AccessToken issued = exchanged.response().getTokens().getAccessToken();
+            String inventoryToken = issued.getValue();
             Map<String, Object> inventory = callInventory(inventoryToken);
 
             Map<String, Object> body = new LinkedHashMap<>();
@@ -130,12 +156,16 @@ public final class OrdersApi implements AutoCloseable {
             body.put("inventory", inventory);
             Map<String, Object> tokenExchange = new LinkedHashMap<>();
             tokenExchange.put("note", "demo only: what orders-api got from Keycloak, token itself omitted");
-            for (String key : List.of("issued_token_type", "token_type", "expires_in", "scope")) {
-                tokenExchange.put(key, exchanged.get(key));
-            }
+            tokenExchange.put("issued_token_type", issued.getIssuedTokenType() == null ? null
+                    : issued.getIssuedTokenType().getURI().toString());
+            tokenExchange.put("token_type", issued.getType().getValue());
+            tokenExchange.put("expires_in", issued.getLifetime());
+            tokenExchange.put("scope", issued.getScope() == null ? null : issued.getScope().toString());
+            tokenExchange.put("cache", exchanged.fromCache() ? "hit" : "miss");
             tokenExchange.put("exchanged_token_claims", Json.jwtPayload(inventoryToken));
             body.put("token_exchange", tokenExchange);
-            log(exchange, 200, user + ": exchanged for " + targetAudience + ", inventory answered");
+            log(exchange, 200, user + ": " + (exchanged.fromCache() ? "reused the token" : "exchanged") + " for "
+                    + targetAudience + ", inventory answered");
             Http.json(exchange, 200, body);
         } catch (Upstream e) {
             log(exchange, e.status, user + ": " + e.body.get("stage") + " " + e.body.get("upstream_status")
@@ -144,35 +174,67 @@ public final class OrdersApi implements AutoCloseable {
         }
     }
 
-    /** RFC 8693 token exchange of the caller's token for one for the inventory API, on behalf of the same user. */
-    private Map<String, Object> exchangeToken(String subjectToken) throws Upstream {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", TOKEN_EXCHANGE);
-        form.put("subject_token", subjectToken);
-        form.put("subject_token_type", ACCESS_TOKEN_TYPE);
-        form.put("requested_token_type", ACCESS_TOKEN_TYPE);
-        form.put("audience", targetAudience);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.tokenEndpoint()))
-                .timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .header("Authorization", Http.basicAuth(clientId, clientSecret))
-                .POST(HttpRequest.BodyPublishers.ofString(Http.form(form)))
-                .build();
-        HttpResponse<String> response = send(request, "token-exchange");
-        Map<String, Object> json = Json.parseOrNull(response.body());
-        int status = response.statusCode();
-        if (status == 200 && json != null && json.get("access_token") instanceof String) {
-            return json;
+    /** An exchange answer, and whether it was reused from {@link ExchangedTokens}. */
+    private record Exchanged(AccessTokenResponse response, boolean fromCache) {
+    }
+
+    /**
+     * RFC 8693 token exchange of the caller's token for one for the inventory API, on behalf of the same user, or the
+     * token this API got for the same caller token before while it has more than {@link #REUSE_MARGIN} left.
+     */
+    private Exchanged exchangeToken(String subjectToken) throws Upstream {
+        Optional<AccessTokenResponse> kept = exchangedTokens.get(subjectToken, targetAudience);
+        if (kept.isPresent()) {
+            return new Exchanged(kept.get(), true);
         }
+        TokenRequest request = new TokenRequest.Builder(tokenEndpoint, clientAuthentication,
+                new TokenExchangeGrant(new TypelessAccessToken(subjectToken), TokenTypeURI.ACCESS_TOKEN, null, null,
+                        TokenTypeURI.ACCESS_TOKEN, Audience.create(targetAudience)))
+                .build();
+        HTTPRequest http = request.toHTTPRequest();
+        http.setConnectTimeout(5_000);
+        http.setReadTimeout(15_000);
+        http.setFollowRedirects(false);
+        HTTPResponse answer;
+        try {
+            answer = http.send();
+        } catch (IOException e) {
+            throw new Upstream(502, "token-exchange", 0, null, "token-exchange unreachable at "
+                    + tokenEndpoint.getHost() + ":" + tokenEndpoint.getPort() + " (" + e.getClass().getSimpleName()
+                    + ")");
+        }
+        int status = answer.getStatusCode();
+        TokenResponse response;
+        try {
+            response = TokenResponse.parse(answer);
+        } catch (ParseException e) {
+            throw new Upstream(502, "token-exchange", status, null, "unexpected answer from Keycloak's token endpoint");
+        }
+        if (response.indicatesSuccess()) {
+            AccessTokenResponse issued = response.toSuccessResponse();
+            exchangedTokens.put(subjectToken, targetAudience, issued);
+            return new Exchanged(issued, false);
+        }
+        Map<String, Object> error = oauthError(response.toErrorResponse().getErrorObject());
         if (status == 401) {
-            throw new Upstream(502, "token-exchange", status, json,
+            throw new Upstream(502, "token-exchange", status, error,
                     "Keycloak did not accept orders-api's client credentials");
         }
         if (status >= 400 && status < 500) {
-            throw new Upstream(403, "token-exchange", status, json, "Keycloak refused the token exchange");
+            throw new Upstream(403, "token-exchange", status, error, "Keycloak refused the token exchange");
         }
-        throw new Upstream(502, "token-exchange", status, json, "unexpected answer from Keycloak's token endpoint");
+        throw new Upstream(502, "token-exchange", status, error, "unexpected answer from Keycloak's token endpoint");
+    }
+
+    /** Keycloak's OAuth error as the relayed body has it, or null when its answer had none. */
+    private static Map<String, Object> oauthError(ErrorObject error) {
+        if (error == null || error.getCode() == null) {
+            return null;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error.getCode());
+        body.put("error_description", error.getDescription());
+        return body;
     }
 
     private Map<String, Object> callInventory(String token) throws Upstream {

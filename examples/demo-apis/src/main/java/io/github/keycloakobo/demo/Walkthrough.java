@@ -171,6 +171,17 @@ public final class Walkthrough {
                         + " -> " + order.get("status"));
             }
         }
+        check("miss".equals(exchange.get("cache")), "orders-api exchanged alice's token for this request");
+        HttpResponse<String> again = callOrders(http, settings, alice.accessToken());
+        Map<String, Object> againBody = Json.parseOrNull(again.body());
+        Map<String, Object> againExchange = againBody == null ? Map.of() : Json.object(againBody, "token_exchange");
+        detail("alice's next request with the same token: GET " + orders + "/orders -> " + again.statusCode()
+                + ", token_exchange.cache = " + againExchange.get("cache")
+                + " (orders-api reused the exchanged token, no second exchange at Keycloak)");
+        check(again.statusCode() == 200 && "hit".equals(againExchange.get("cache"))
+                && Objects.equals(after.get("jti"),
+                        Json.object(againExchange, "exchanged_token_claims").get("jti")),
+                "orders-api served the next request with the same exchanged token from its cache");
 
         step(8, "bob (no inventory-api role stock.read) does the same: the exchange works, the target refuses");
         Login bob = login(http, settings, "bob", "bob");
