@@ -2,6 +2,7 @@ package io.github.keycloakobo.metrics;
 
 import java.util.List;
 
+import io.github.keycloakobo.compat.ServerOptions;
 import org.keycloak.Config;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -32,7 +33,7 @@ public record MetricsSettings(boolean enabled, int maxClientTags, boolean histog
 
     /** The settings in the provider's configuration scope. */
     public static MetricsSettings from(Config.Scope config) {
-        return new MetricsSettings(config.root().getBoolean(KEYCLOAK_METRICS_ENABLED, false),
+        return new MetricsSettings(ServerOptions.getBoolean(config, KEYCLOAK_METRICS_ENABLED, false),
                 config.getInt(MAX_CLIENT_TAGS, DEFAULT_MAX_CLIENT_TAGS),
                 config.getBoolean(HISTOGRAMS, false));
     }

@@ -95,10 +95,15 @@ class OboConfigurationIT extends AbstractOboIT {
         policies.putPolicy("obo-clients", "client-attributes", bySwitch, "obo-by-switch");
         try {
             HttpResult selected = oauth.exchange(Clients.ORDERS_LITE).subject(aliceToken()).send();
-            assertError(selected, 400, "invalid_target");
-            assertEquals("Target client 'inventory-api' is denied for on-behalf-of exchange by client policy "
-                    + "'obo-clients' (profile 'obo-by-switch')", selected.field("error_description"),
-                    selected::describe);
+            if (ItConfig.keycloakAtLeast("26.5")) {
+                assertError(selected, 400, "invalid_target");
+                assertEquals("Target client 'inventory-api' is denied for on-behalf-of exchange by client policy "
+                        + "'obo-clients' (profile 'obo-by-switch')", selected.field("error_description"),
+                        selected::describe);
+            } else {
+                // Keycloak 26.4's client-attributes condition abstains on token-exchange requests (documented)
+                assertExchanged(selected);
+            }
 
             Map<String, String> previous = admin.setClientAttributes(realmName(), "orders-lite",
                     Map.of("obo.enabled", "TRUE"));
