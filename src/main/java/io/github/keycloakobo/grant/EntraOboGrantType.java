@@ -72,9 +72,10 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
                 null);
         ExchangeRequest request;
         EntraScopes scopes;
+        OboClientPolicy policy;
         String assertion = formParams.getFirst(OAuth2Constants.ASSERTION);
         try {
-            OboClientPolicy policy = OboExchangeCore.sourcePolicy(client);
+            policy = OboExchangeCore.sourcePolicy(client);
             scopes = EntraScopes.parse(formParams.getFirst(OAuth2Constants.SCOPE));
             // MSAL always adds offline_access: as in Entra, a refresh token comes only where the client may have one
             boolean refresh = scopes.offlineAccess() && policy.refreshTokenAllowed() && policy.refreshTokensEnabled();
@@ -84,7 +85,7 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
                     scopes.audiences(), scopes.resources(), scopes.scopes(),
                     refresh ? TokenTypes.REFRESH_TOKEN : TokenTypes.ACCESS_TOKEN);
             // malformed requests are refused before the client policies run (some executors fail on them)
-            OboExchangeCore.precheck(client, request);
+            OboExchangeCore.checkRequest(request);
             TokenExchangeContext exchange = OboExchangeCore.equivalentExchange(call, clientConnection, headers,
                     assertion, scopes.audiences(), scopes.resources(), scopes.scopes());
             OboExchangeCore.triggerClientPolicies(session, event, cors, new TokenExchangeRequestContext(exchange));
@@ -92,7 +93,7 @@ public class EntraOboGrantType extends OAuth2GrantTypeBase {
         } catch (OboDeniedException e) {
             throw OboExchangeCore.refuse(session, event, cors, client, e.denial());
         }
-        Response answer = OboExchangeCore.exchange(call, request, assertion);
+        Response answer = OboExchangeCore.exchange(call, request, assertion, () -> policy);
         // Entra answers in the request's vocabulary, and MSAL's token cache needs that to find the token again; the
         // token's own scope claim and the audit event's scope detail stay Keycloak's granted client scopes
         if (answer.getEntity() instanceof AccessTokenResponse token) {

@@ -77,8 +77,14 @@ final class OboExchangeCore {
     private OboExchangeCore() {
     }
 
-    /** An exchange in either request form: check the request, verify the subject token, decide, issue. */
-    static Response exchange(TokenRequestContext call, ExchangeRequest request, String subjectToken) {
+    /**
+     * An exchange in either request form: check the request, verify the subject token, decide, issue.
+     *
+     * @param sourcePolicy the source client's policy after the rules that need no subject token ({@link #precheck}),
+     *                     run inside the refusal handling; a form that already ran them hands over their result
+     */
+    static Response exchange(TokenRequestContext call, ExchangeRequest request, String subjectToken,
+                             Supplier<OboClientPolicy> sourcePolicy) {
         // what was asked for, also on a refusal; an issued token replaces audience and scope with what was granted
         EventBuilder event = call.event();
         if (!request.audiences().isEmpty()) {
@@ -91,7 +97,7 @@ final class OboExchangeCore {
             event.detail(Details.SCOPE, SpaceSeparated.join(request.scopes()));
         }
         return guarded(call, request.form(), () -> {
-            OboClientPolicy policy = precheck(call.client(), request);
+            OboClientPolicy policy = sourcePolicy.get();
             OboSubject subject = new SubjectTokenVerifier(call.session(), call.realm(), call.issuer(),
                     request.form().subjectTokenError()).verify(subjectToken);
             return decideAndIssue(call, request, subject, policy);
@@ -104,11 +110,15 @@ final class OboExchangeCore {
      */
     static OboClientPolicy precheck(ClientModel client, ExchangeRequest request) {
         OboClientPolicy policy = sourcePolicy(client);
-        Optional<Denial> malformed = OboPolicyEngine.checkRequest(request);
-        if (malformed.isPresent()) {
-            throw new OboDeniedException(malformed.get());
-        }
+        checkRequest(request);
         return policy;
+    }
+
+    /** The rules on the request itself ({@link OboPolicyEngine#checkRequest}); throws the refusal. */
+    static void checkRequest(ExchangeRequest request) {
+        OboPolicyEngine.checkRequest(request).ifPresent(denial -> {
+            throw new OboDeniedException(denial);
+        });
     }
 
     /**

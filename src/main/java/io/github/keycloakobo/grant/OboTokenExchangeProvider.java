@@ -54,7 +54,11 @@ public class OboTokenExchangeProvider implements TokenExchangeProvider {
         TokenRequestContext call = new TokenRequestContext(context.getSession(), context.getRealm(), context.getClient(),
                 context.getEvent(), context.getCors(), (TokenManager) context.getTokenManager(),
                 context.getClientAuthAttributes(), KeycloakApi.get().restrictedScopes(context));
-        return OboExchangeCore.exchange(call, request(context), context.getParams().getSubjectToken());
+        ExchangeRequest request = request(context);
+        // supports() ran the same checks in another call of Keycloak's: they run again, as the answer to a refusal
+        // belongs to this one
+        return OboExchangeCore.exchange(call, request, context.getParams().getSubjectToken(),
+                () -> OboExchangeCore.precheck(context.getClient(), request));
     }
 
     private static ExchangeRequest request(TokenExchangeContext context) {
