@@ -35,6 +35,7 @@ class DocExamplesIT {
 
     private static final String DOCUMENTED_URL = "http://127.0.0.1:8080";
     private static final Pattern BLOCK = Pattern.compile("```(?:bash|sh)\\n(.*?)```", Pattern.DOTALL);
+    private static final Pattern JWT = Pattern.compile("eyJ[\\w-]*\\.[\\w-]*\\.[\\w-]*");
     private static final List<String> NOT_RUN_HERE = List.of("run-demo", "kc.sh start", "docker", "bench/run",
             "mvn ", "CODE=");
 
@@ -71,10 +72,12 @@ class DocExamplesIT {
         assertFalse(blocks.isEmpty(), document + " has no runnable shell example");
 
         String userToken = oauth.login("demo-app", "alice", "alice", "openid").accessToken();
+        // kcadm.sh keeps its login under $HOME: a directory of this run's, deleted with the script
+        Path home = Files.createTempDirectory("doc-examples-home-");
         StringBuilder script = new StringBuilder()
                 .append("set -euo pipefail\n")
                 .append("curl() { command curl --fail-with-body --show-error \"$@\"; }\n")
-                .append("export HOME=").append(quote(tempHome().toString())).append('\n')
+                .append("export HOME=").append(quote(home.toString())).append('\n')
                 .append("export KC=").append(quote(keycloak.baseUrl())).append('\n')
                 .append("export ADMIN_PASSWORD=").append(quote(AdminApi.ADMIN_PASSWORD)).append('\n')
                 .append("export ADMIN_TOKEN=").append(quote(admin.token())).append('\n')
@@ -82,18 +85,30 @@ class DocExamplesIT {
         for (String block : blocks) {
             script.append(block.replace(DOCUMENTED_URL, keycloak.baseUrl())).append("\necho\n");
         }
+        // the script holds the admin's and the user's tokens: it lives only as long as the examples run
         Path scriptFile = Files.createTempFile("doc-examples-", ".sh");
-        Files.writeString(scriptFile, script);
-        Process p = new ProcessBuilder("bash", scriptFile.toString())
-                .directory(ItConfig.keycloakHome().toFile()) // bin/kcadm.sh, as the examples call it
-                .redirectErrorStream(true).start();
         String output;
+        Process p = null;
         try {
+            Files.writeString(scriptFile, script);
+            p = new ProcessBuilder("bash", scriptFile.toString())
+                    .directory(ItConfig.keycloakHome().toFile()) // bin/kcadm.sh, as the examples call it
+                    .redirectErrorStream(true).start();
             boolean done = p.waitFor(180, TimeUnit.SECONDS);
-            output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            // the examples print tokens (the exchange's answer): never into a test report
+            output = JWT.matcher(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                    .replaceAll("<redacted JWT>");
             assertTrue(done, document + ": the examples did not finish in 180 s\n" + output);
         } finally {
-            p.destroyForcibly();
+            if (p != null) {
+                p.destroyForcibly();
+            }
+            Files.deleteIfExists(scriptFile);
+            try (var files = Files.walk(home)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
         assertEquals(0, p.exitValue(), document + ": an example failed\n" + output);
         assertFalse(output.contains("\"error\""), document + ": an example got an OAuth error\n" + output);
@@ -117,10 +132,6 @@ class DocExamplesIT {
             }
         }
         return blocks;
-    }
-
-    private static Path tempHome() throws IOException {
-        return Files.createTempDirectory("doc-examples-home-");
     }
 
     private static String quote(String value) {
